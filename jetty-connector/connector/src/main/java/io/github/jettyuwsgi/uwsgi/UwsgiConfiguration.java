@@ -1,0 +1,54 @@
+package io.github.jettyuwsgi.uwsgi;
+
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+
+/**
+ * Wire-level settings of the uwsgi connector; everything about interpreting the HTTP request stays in Jetty's
+ * {@code HttpConfiguration}, which the {@link UwsgiConnectionFactory} takes beside this.
+ *
+ * <p>Defaults are named constants; {@link #validate()} is called by the factory when it starts, so a bad value fails
+ * start-up with a clear message instead of misbehaving under load.</p>
+ */
+@ManagedObject("uwsgi wire protocol settings")
+public class UwsgiConfiguration
+{
+    /**
+     * The largest vars block accepted by default: the most the 16-bit datasize can say. uWSGI's own default, 4096, is its
+     * most common complaint ("invalid request block size"): one large cookie exceeds it.
+     */
+    public static final int DEFAULT_MAX_VARS_SIZE = Uwsgi.MAX_DATASIZE;
+    /** The smallest limit that still fits the vars a frontend sends for a bare GET. */
+    public static final int MIN_MAX_VARS_SIZE = 512;
+
+    private int maxVarsSize = DEFAULT_MAX_VARS_SIZE;
+
+    @ManagedAttribute("The largest uwsgi vars block accepted, in bytes (uWSGI's buffer-size)")
+    public int getMaxVarsSize()
+    {
+        return maxVarsSize;
+    }
+
+    /**
+     * @param maxVarsSize the largest vars block accepted, {@value #MIN_MAX_VARS_SIZE} to {@value Uwsgi#MAX_DATASIZE}
+     */
+    public void setMaxVarsSize(int maxVarsSize)
+    {
+        this.maxVarsSize = maxVarsSize;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first setting that is out of range
+     */
+    public void validate()
+    {
+        if (maxVarsSize < MIN_MAX_VARS_SIZE || maxVarsSize > Uwsgi.MAX_DATASIZE)
+            throw new IllegalArgumentException("maxVarsSize (buffer-size): " + maxVarsSize + " (expected: " + MIN_MAX_VARS_SIZE + " to " + Uwsgi.MAX_DATASIZE + ")");
+    }
+
+    @Override
+    public String toString()
+    {
+        return "UwsgiConfiguration{maxVarsSize=" + maxVarsSize + "}";
+    }
+}

@@ -1,0 +1,297 @@
+package io.github.jettyuwsgi.uwsgi;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
+import org.eclipse.jetty.http.HostPortHttpField;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpScheme;
+import org.eclipse.jetty.http.HttpTokens;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.util.HostPort;
+import org.eclipse.jetty.util.NanoTime;
+import org.eclipse.jetty.util.StringUtil;
+import org.eclipse.jetty.util.URIUtil;
+
+/**
+ * The one mapping from uwsgi/CGI vars to the HTTP request a frontend received; pure, so it is tested on its own and reused
+ * by the uwsgi connection and by the in-process gateway bridge.
+ *
+ * <p>The rules, each one a lesson from a real frontend (see {@code docs/protocol.md}):</p>
+ * <ul>
+ * <li>method from {@code REQUEST_METHOD}; the URI from the raw {@code REQUEST_URI} (nginx's {@code PATH_INFO} is already
+ * decoded, so {@code %2F} and {@code /} could no longer be told apart), else {@code SCRIPT_NAME + PATH_INFO} re-encoded,
+ * plus {@code QUERY_STRING};</li>
+ * <li>secure when {@code UWSGI_SCHEME} or {@code wsgi.url_scheme} says https, else when {@code HTTPS} is
+ * {@code on}/{@code 1}/{@code true} ({@code off} is not secure), else when {@code REQUEST_SCHEME} says https;</li>
+ * <li>host from {@code HTTP_HOST}, port from it or, when it has none (Debian's nginx params strip it), from
+ * {@code SERVER_PORT}; without {@code HTTP_HOST}, {@code SERVER_NAME:SERVER_PORT};</li>
+ * <li>{@code HTTP_*} vars become headers, repeated vars repeated headers; {@code CONTENT_TYPE}/{@code CONTENT_LENGTH}
+ * win over their {@code HTTP_} twins; {@code Transfer-Encoding} is kept only for a body that really is chunked;</li>
+ * <li>{@code HTTP_PROXY} is dropped (httpoxy), and so is {@code HTTP_EXPECT}: the frontend has already answered
+ * {@code 100-continue}, and an interim response sent back would be taken as the final one;</li>
+ * <li>nothing else is read: {@code UWSGI_FILE}, {@code UWSGI_SCRIPT} and friends never load or run anything.</li>
+ * </ul>
+ */
+public final class UwsgiRequestMapping
+{
+    private static final Map<String, HttpHeader> KNOWN_HEADERS = new HashMap<>();
+
+    static
+    {
+        for (HttpHeader header : HttpHeader.values())
+        {
+            if (!header.isPseudo())
+                KNOWN_HEADERS.put("HTTP_" + header.asString().toUpperCase(Locale.ENGLISH).replace('-', '_'), header);
+        }
+    }
+
+    private UwsgiRequestMapping()
+    {
+    }
+
+    /**
+     * @param vars a packet's vars
+     * @param fallbackRemote the transport's peer address, used only when the vars carry no {@code REMOTE_ADDR}
+     * @return the request the frontend received
+     * @throws UwsgiException when the vars cannot describe a request (no method, no URI, conflicting lengths); the caller
+     * answers 400
+     */
+    public static UwsgiRequest map(UwsgiVars vars, InetSocketAddress fallbackRemote)
+    {
+        BodyFraming framing = BodyFraming.of(vars);
+
+        String method = vars.getSingle("REQUEST_METHOD");
+        if (method == null || method.isEmpty())
+            throw new UwsgiException("REQUEST_METHOD: missing (expected: the HTTP method; does the frontend config include uwsgi_params?)");
+        checkToken("REQUEST_METHOD", method);
+
+        boolean secure = isSecure(vars);
+        String scheme = secure ? HttpScheme.HTTPS.asString() : HttpScheme.HTTP.asString();
+
+        String serverPort = vars.getSingle("SERVER_PORT");
+        HostPortHttpField authority = authority(vars.get("HTTP_HOST"), vars.getSingle("SERVER_NAME"), serverPort);
+
+        HttpURI uri = HttpURI.build()
+            .scheme(scheme)
+            .host(authority == null ? null : authority.getHost())
+            .port(authority == null ? -1 : authority.getPort())
+            .pathQuery(pathQuery(vars))
+            .asImmutable();
+
+        String protocol = vars.getSingle("SERVER_PROTOCOL");
+        if (protocol == null || protocol.isEmpty())
+            protocol = HttpVersion.HTTP_1_0.asString(); // what uWSGI assumes too
+        HttpVersion version = HttpVersion.CACHE.get(protocol);
+        // A frontend speaks HTTP/1.x to us whatever the client spoke to it; HTTP/2 or 3 semantics do not apply to this hop.
+        if (version != HttpVersion.HTTP_1_0)
+            version = HttpVersion.HTTP_1_1;
+
+        HttpFields.Mutable fields = HttpFields.build(vars.size());
+        addHeaders(vars, framing, fields);
+        long contentLength = framing.kind() == BodyFraming.Kind.CHUNKED ? -1 : framing.contentLength();
+
+        MetaData.Request request = new MetaData.Request(NanoTime.now(), method, uri, version, fields.asImmutable(), contentLength);
+        return new UwsgiRequest(request, protocol, secure, remoteAddress(vars, fallbackRemote), localAddress(vars), framing, vars);
+    }
+
+    private static void checkToken(String name, String value)
+    {
+        for (int i = 0; i < value.length(); i++)
+        {
+            char c = value.charAt(i);
+            if (c > 0x7F || HttpTokens.TOKENS[c].getType() != HttpTokens.Type.ALPHA && HttpTokens.TOKENS[c].getType() != HttpTokens.Type.DIGIT && HttpTokens.TOKENS[c].getType() != HttpTokens.Type.TCHAR)
+                throw new UwsgiException(name + ": '" + value + "' (expected: an HTTP token)");
+        }
+    }
+
+    static boolean isSecure(UwsgiVars vars)
+    {
+        String explicit = vars.get("UWSGI_SCHEME");
+        if (explicit == null)
+            explicit = vars.get("wsgi.url_scheme");
+        if (explicit != null && !explicit.isEmpty())
+            return HttpScheme.HTTPS.is(explicit) || HttpScheme.WSS.is(explicit);
+        String https = vars.get("HTTPS");
+        if (https != null && !https.isEmpty())
+            return https.equalsIgnoreCase("on") || https.equals("1") || https.equalsIgnoreCase("true");
+        return HttpScheme.HTTPS.is(vars.get("REQUEST_SCHEME"));
+    }
+
+    private static HostPortHttpField authority(String httpHost, String serverName, String serverPort)
+    {
+        int port = parsePort(serverPort);
+        if (httpHost != null && !httpHost.isEmpty())
+        {
+            HostPort hostPort = hostField(httpHost).getHostPort();
+            if (!hostPort.hasPort() && port > 0)
+                return new HostPortHttpField(hostPort.getHost(), port);
+            return new HostPortHttpField(hostPort);
+        }
+        if (serverName != null && !serverName.isEmpty())
+            return new HostPortHttpField(serverName, port);
+        return null;
+    }
+
+    private static HostPortHttpField hostField(String value)
+    {
+        try
+        {
+            return new HostPortHttpField(value);
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new UwsgiException("HTTP_HOST: '" + value + "' (expected: host[:port])", x);
+        }
+    }
+
+    private static int parsePort(String value)
+    {
+        if (value == null || value.isEmpty() || value.length() > 5)
+            return -1;
+        int port = StringUtil.toInt(value, 0);
+        return port > 0 && port <= 0xFFFF && Character.isDigit(value.charAt(0)) ? port : -1;
+    }
+
+    private static String pathQuery(UwsgiVars vars)
+    {
+        String requestUri = vars.getSingle("REQUEST_URI");
+        if (requestUri != null && !requestUri.isEmpty())
+        {
+            // Vars are bytes read as ISO-8859-1; a client may have sent raw UTF-8 in its request line, which Jetty's
+            // HTTP parser would read as UTF-8, so do the same.
+            requestUri = asUtf8(requestUri);
+            if (requestUri.startsWith("/") || requestUri.equals("*"))
+                return requestUri;
+            // absolute-form (a request line with "http://host/path"): keep its path and query only
+            HttpURI absolute = HttpURI.from(requestUri);
+            String pathQuery = absolute.getPathQuery();
+            if (absolute.getScheme() == null || pathQuery == null)
+                throw new UwsgiException("REQUEST_URI: '" + requestUri + "' (expected: an origin-form or absolute-form request target)");
+            return pathQuery;
+        }
+        String scriptName = vars.getSingle("SCRIPT_NAME");
+        String pathInfo = vars.getSingle("PATH_INFO");
+        if ((scriptName == null || scriptName.isEmpty()) && (pathInfo == null || pathInfo.isEmpty()))
+            throw new UwsgiException("REQUEST_URI: missing, and no SCRIPT_NAME or PATH_INFO (expected: the request target)");
+        String path = asUtf8((scriptName == null ? "" : scriptName) + (pathInfo == null ? "" : pathInfo));
+        String encoded = URIUtil.encodePath(path.startsWith("/") ? path : "/" + path);
+        String query = vars.getSingle("QUERY_STRING");
+        return query == null || query.isEmpty() ? encoded : encoded + "?" + asUtf8(query);
+    }
+
+    private static String asUtf8(String isoBytes)
+    {
+        for (int i = 0; i < isoBytes.length(); i++)
+        {
+            if (isoBytes.charAt(i) > 0x7F)
+                return new String(isoBytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        }
+        return isoBytes;
+    }
+
+    private static void addHeaders(UwsgiVars vars, BodyFraming framing, HttpFields.Mutable fields)
+    {
+        String contentType = vars.get("CONTENT_TYPE");
+        boolean cgiContentType = contentType != null && !contentType.isEmpty();
+        for (int i = 0; i < vars.size(); i++)
+        {
+            String name = vars.name(i);
+            if (!name.startsWith("HTTP_") || name.length() == 5)
+                continue;
+            String value = vars.value(i);
+            HttpHeader header = KNOWN_HEADERS.get(name);
+            if (header == null)
+            {
+                // httpoxy: a client "Proxy:" header must never look like a proxy setting to anyone downstream.
+                if (name.equals("HTTP_PROXY"))
+                    continue;
+                fields.add(new HttpField(headerName(name), value));
+                continue;
+            }
+            switch (header)
+            {
+                case HOST -> fields.add(hostField(value));
+                // The frontend already answered 100-continue; Jetty must not send an interim response the frontend would
+                // take as the final one.
+                case EXPECT ->
+                {
+                }
+                // The length comes from CONTENT_LENGTH only (added below): a second, different length must not reach
+                // the application.
+                case CONTENT_LENGTH ->
+                {
+                }
+                case CONTENT_TYPE ->
+                {
+                    if (!cgiContentType)
+                        fields.add(header, value);
+                }
+                // nginx forwards the client's "chunked" after de-chunking and counting the body itself.
+                case TRANSFER_ENCODING ->
+                {
+                    if (framing.kind() == BodyFraming.Kind.CHUNKED)
+                        fields.add(header, value);
+                }
+                default -> fields.add(new HttpField(header, value));
+            }
+        }
+        if (cgiContentType)
+            fields.add(HttpHeader.CONTENT_TYPE, contentType);
+        String contentLength = vars.get(BodyFraming.CONTENT_LENGTH);
+        if (framing.kind() != BodyFraming.Kind.CHUNKED && contentLength != null && !contentLength.isEmpty())
+            fields.add(new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, framing.contentLength()));
+    }
+
+    /**
+     * Converts e.g. {@code HTTP_X_REQUEST_ID} to {@code X-Request-Id}. CGI turned '-' into '_', so the reverse is a
+     * guess: a header really named {@code X_Id} arrives as {@code X-Id}. Header names are case-insensitive anyway.
+     */
+    static String headerName(String varName)
+    {
+        StringBuilder name = new StringBuilder(varName.length() - 5);
+        boolean upper = true;
+        for (int i = 5; i < varName.length(); i++)
+        {
+            char c = varName.charAt(i);
+            if (c == '_')
+            {
+                name.append('-');
+                upper = true;
+            }
+            else
+            {
+                name.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+                upper = false;
+            }
+        }
+        return name.toString();
+    }
+
+    private static InetSocketAddress remoteAddress(UwsgiVars vars, InetSocketAddress fallback)
+    {
+        String address = vars.getSingle("REMOTE_ADDR");
+        if (address == null || address.isEmpty())
+            return fallback;
+        int port = parsePort(vars.getSingle("REMOTE_PORT"));
+        // Unresolved on purpose: the address is a literal from the frontend and must never trigger a DNS lookup.
+        return InetSocketAddress.createUnresolved(address, Math.max(port, 0));
+    }
+
+    private static InetSocketAddress localAddress(UwsgiVars vars)
+    {
+        // Apache and lighttpd send SERVER_ADDR; nginx does not, and then the caller keeps its own socket's address.
+        String address = vars.getSingle("SERVER_ADDR");
+        if (address == null || address.isEmpty())
+            return null;
+        return InetSocketAddress.createUnresolved(address, Math.max(parsePort(vars.getSingle("SERVER_PORT")), 0));
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.jettyuwsgi.uwsgi;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.annotation.Name;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Unix-domain socket connector for uwsgi frontends, adding the two things operators expect from uWSGI that Jetty's
+ * {@link UnixDomainServerConnector} lacks: a socket file left by a crashed process does not block the next start, and the
+ * socket gets a configurable mode ({@code chmod-socket}, e.g. {@code 660} so nginx's group can connect).
+ *
+ * <p>A socket file is removed before binding only when nothing accepts connections on it; a live socket of another
+ * process is never taken over, and a path that is not a socket is never deleted.</p>
+ */
+@ManagedObject("uwsgi Unix-domain socket connector")
+public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
+{
+    private static final Logger LOG = LoggerFactory.getLogger(UwsgiUnixDomainConnector.class);
+
+    private String socketMode;
+
+    public UwsgiUnixDomainConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
+    {
+        super(server, factories);
+    }
+
+    public UwsgiUnixDomainConnector(@Name("server") Server server, @Name("acceptors") int acceptors, @Name("selectors") int selectors, @Name("factories") ConnectionFactory... factories)
+    {
+        super(server, acceptors, selectors, factories);
+    }
+
+    @ManagedAttribute("The permission bits applied to the socket file after bind, octal like chmod (e.g. 660), or null for the umask's")
+    public String getSocketMode()
+    {
+        return socketMode;
+    }
+
+    /**
+     * @param socketMode three octal digits as for chmod, e.g. {@code "660"}; null leaves the umask's choice
+     */
+    public void setSocketMode(String socketMode)
+    {
+        if (socketMode != null)
+            toPermissions(socketMode);
+        this.socketMode = socketMode;
+    }
+
+    @Override
+    public void open() throws IOException
+    {
+        Path path = getUnixDomainPath();
+        if (path != null && !isInheritChannel())
+            removeStaleSocket(path);
+        super.open();
+        if (path != null && socketMode != null)
+            Files.setPosixFilePermissions(path, toPermissions(socketMode));
+    }
+
+    private static void removeStaleSocket(Path path) throws IOException
+    {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            return;
+        if (!Files.isOther(path) || Files.isSymbolicLink(path))
+            throw new IOException("unix socket path: " + path + " exists and is not a socket (expected: a free path or a stale socket)");
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new IOException("unix socket path: " + path + " is in use by another process (expected: a free path or a stale socket)");
+        }
+        catch (java.net.ConnectException stale)
+        {
+            LOG.info("uwsgi: removing stale socket {} left by a previous process", path);
+            Files.deleteIfExists(path);
+        }
+    }
+
+    static Set<PosixFilePermission> toPermissions(String mode)
+    {
+        if (!mode.matches("[0-7]{3}"))
+            throw new IllegalArgumentException("socket mode: '" + mode + "' (expected: three octal digits, e.g. 660)");
+        StringBuilder rwx = new StringBuilder(9);
+        for (char digit : mode.toCharArray())
+        {
+            int bits = digit - '0';
+            rwx.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
+        }
+        return PosixFilePermissions.fromString(rwx.toString());
+    }
+}

@@ -1,0 +1,217 @@
+package io.github.jettyuwsgi.uwsgi.internal;
+
+import java.nio.ByteBuffer;
+
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.ThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jetty's view of the one request on a {@link UwsgiConnection}: it hands body chunks to the application on demand and
+ * passes the response to the {@link ResponseSender}.
+ *
+ * <p>Interim responses are swallowed here: nginx and Apache take any {@code 1xx} from a uwsgi backend as the final status
+ * and the real response becomes garbage, and the frontend has already answered {@code Expect: 100-continue} itself.</p>
+ */
+class HttpStreamOverUwsgi implements HttpStream
+{
+    private static final Logger LOG = LoggerFactory.getLogger(HttpStreamOverUwsgi.class);
+
+    private final Callback demandCallback = new DemandCallback();
+    private final UwsgiConnection connection;
+    private final HttpChannel channel;
+    private final ResponseSender sender;
+    private Content.Chunk chunk;
+
+    HttpStreamOverUwsgi(UwsgiConnection connection, HttpChannel channel)
+    {
+        this.connection = connection;
+        this.channel = channel;
+        this.sender = new ResponseSender(connection);
+    }
+
+    HttpChannel getHttpChannel()
+    {
+        return channel;
+    }
+
+    boolean hasChunk()
+    {
+        return chunk != null;
+    }
+
+    @Override
+    public String getId()
+    {
+        return connection.getId();
+    }
+
+    void onContent(Content.Chunk content)
+    {
+        // Retained because it is kept until the application reads it.
+        content.retain();
+        if (chunk != null)
+            chunk.release();
+        chunk = content;
+    }
+
+    @Override
+    public Content.Chunk read()
+    {
+        if (chunk == null)
+            connection.parseAndFill();
+        Content.Chunk result = chunk;
+        chunk = Content.Chunk.next(result);
+        return result;
+    }
+
+    @Override
+    public void demand()
+    {
+        if (chunk != null)
+        {
+            notifyContentAvailable();
+            return;
+        }
+        connection.parseAndFill();
+        if (chunk != null)
+        {
+            notifyContentAvailable();
+            return;
+        }
+        connection.tryFillInterested(demandCallback);
+    }
+
+    private void notifyContentAvailable()
+    {
+        Runnable onContentAvailable = channel.onContentAvailable();
+        if (onContentAvailable != null)
+            onContentAvailable.run();
+    }
+
+    @Override
+    public void prepareResponse(HttpFields.Mutable headers)
+    {
+    }
+
+    @Override
+    public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content, Callback callback)
+    {
+        if (response != null && HttpStatus.isInformational(response.getStatus()))
+        {
+            if (LOG.isDebugEnabled())
+                LOG.debug("uwsgi: not sending interim response {} on {}", response.getStatus(), connection);
+            callback.succeeded();
+            return;
+        }
+        sender.send(request, response, last, content, callback);
+    }
+
+    @Override
+    public Runnable cancelSend(Throwable cause, Callback appCallback)
+    {
+        // One response per connection: a cancelled send leaves nothing worth keeping. Closing fails any pending write,
+        // which fails the send's own callback.
+        return () ->
+        {
+            connection.getEndPoint().close(cause);
+            appCallback.failed(cause);
+        };
+    }
+
+    @Override
+    public long getIdleTimeout()
+    {
+        return connection.getEndPoint().getIdleTimeout();
+    }
+
+    @Override
+    public void setIdleTimeout(long idleTimeoutMs)
+    {
+        connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
+    }
+
+    @Override
+    public boolean isCommitted()
+    {
+        return sender.isCommitted();
+    }
+
+    @Override
+    public Throwable consumeAvailable()
+    {
+        Throwable result = HttpStream.consumeAvailable(this, channel.getConnectionMetaData().getHttpConfiguration());
+        if (result != null)
+        {
+            if (chunk != null)
+                chunk.release();
+            chunk = Content.Chunk.from(result, true);
+        }
+        return result;
+    }
+
+    @Override
+    public void succeeded()
+    {
+        releaseChunk();
+        channel.recycle();
+        connection.onCompleted(null);
+    }
+
+    @Override
+    public void failed(Throwable x)
+    {
+        if (LOG.isDebugEnabled())
+            LOG.debug("uwsgi: request failed on {}", connection, x);
+        releaseChunk();
+        connection.onCompleted(x);
+    }
+
+    private void releaseChunk()
+    {
+        if (chunk != null)
+        {
+            chunk.release();
+            chunk = null;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "%s@%x[%s]".formatted(getClass().getSimpleName(), hashCode(), connection);
+    }
+
+    private class DemandCallback implements Callback
+    {
+        @Override
+        public void succeeded()
+        {
+            connection.parseAndFill();
+            if (chunk != null)
+                notifyContentAvailable();
+            else
+                connection.tryFillInterested(this);
+        }
+
+        @Override
+        public void failed(Throwable x)
+        {
+            ThreadPool.executeImmediately(connection.getExecutor(), channel.onFailure(x));
+        }
+
+        @Override
+        public InvocationType getInvocationType()
+        {
+            return Invocable.getInvocationType(channel);
+        }
+    }
+}

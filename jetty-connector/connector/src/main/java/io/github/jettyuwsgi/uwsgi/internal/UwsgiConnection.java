@@ -1,0 +1,561 @@
+package io.github.jettyuwsgi.uwsgi.internal;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import io.github.jettyuwsgi.uwsgi.Uwsgi;
+import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.UwsgiException;
+import io.github.jettyuwsgi.uwsgi.UwsgiRequest;
+import io.github.jettyuwsgi.uwsgi.UwsgiRequestMapping;
+import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.server.AbstractMetaDataConnection;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.util.Attributes;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.StringUtil;
+import org.eclipse.jetty.util.thread.ThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One uwsgi connection from a frontend: reads exactly one packet, runs it through Jetty as a request, writes the HTTP
+ * response and closes. It is also the request's {@code ConnectionMetaData}, answering remote address, protocol and
+ * security from the packet's vars rather than from the socket (which only ever sees the frontend).
+ *
+ * <p>Flow: {@code onFillable} fills the pooled input buffer and feeds the {@link UwsgiParser}; when the vars are complete
+ * the request is mapped by {@link UwsgiRequestMapping} and dispatched in this thread. From then on the application pulls
+ * the body through {@link HttpStreamOverUwsgi#read()}, which parses more only when asked (back-pressure). After the
+ * response the output is shut down and the input drained until the frontend closes, so that unread body bytes never turn
+ * the close into a reset that would cut the response short.</p>
+ */
+public class UwsgiConnection extends AbstractMetaDataConnection
+{
+    private static final Logger LOG = LoggerFactory.getLogger(UwsgiConnection.class);
+
+    private final Callback fillableCallback = new FillableCallback();
+    private final Callback drainCallback = new DrainCallback();
+    private final HttpChannel.Factory httpChannelFactory = new HttpChannel.DefaultFactory();
+    private final Attributes attributes = new Attributes.Lazy();
+    private final ByteBufferPool bufferPool;
+    private final UwsgiParser parser;
+    private final String id;
+    private boolean useInputDirectByteBuffers;
+    private boolean useOutputDirectByteBuffers;
+    private RetainableByteBuffer inputBuffer;
+    private UwsgiRequest request;
+    private HttpStreamOverUwsgi stream;
+    private Runnable pendingTask;
+    private boolean closeAfterParse;
+
+    public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration)
+    {
+        super(connector, httpConfiguration, endPoint);
+        this.bufferPool = connector.getByteBufferPool();
+        this.parser = new UwsgiParser(new ParserListener(), uwsgiConfiguration.getMaxVarsSize());
+        this.id = StringUtil.randomAlphaNumeric(16);
+    }
+
+    public void setUseInputDirectByteBuffers(boolean useInputDirectByteBuffers)
+    {
+        this.useInputDirectByteBuffers = useInputDirectByteBuffers;
+    }
+
+    public boolean isUseOutputDirectByteBuffers()
+    {
+        return useOutputDirectByteBuffers;
+    }
+
+    public void setUseOutputDirectByteBuffers(boolean useOutputDirectByteBuffers)
+    {
+        this.useOutputDirectByteBuffers = useOutputDirectByteBuffers;
+    }
+
+    ByteBufferPool getBufferPool()
+    {
+        return bufferPool;
+    }
+
+    // ---- ConnectionMetaData: the client's view, from the vars ----
+
+    @Override
+    public String getId()
+    {
+        return id;
+    }
+
+    @Override
+    public HttpVersion getHttpVersion()
+    {
+        UwsgiRequest current = request;
+        return current == null ? HttpVersion.HTTP_1_1 : current.metaData().getHttpVersion();
+    }
+
+    @Override
+    public String getProtocol()
+    {
+        UwsgiRequest current = request;
+        return current == null ? HttpVersion.HTTP_1_1.asString() : current.protocol();
+    }
+
+    @Override
+    public boolean isPersistent()
+    {
+        return false;
+    }
+
+    @Override
+    public boolean isSecure()
+    {
+        UwsgiRequest current = request;
+        return current != null && current.secure();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress()
+    {
+        UwsgiRequest current = request;
+        return current != null && current.remoteAddress() != null ? current.remoteAddress() : super.getRemoteSocketAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress()
+    {
+        UwsgiRequest current = request;
+        return current != null && current.localAddress() != null ? current.localAddress() : super.getLocalSocketAddress();
+    }
+
+    @Override
+    public Object removeAttribute(String name)
+    {
+        return attributes.removeAttribute(name);
+    }
+
+    @Override
+    public Object setAttribute(String name, Object attribute)
+    {
+        return attributes.setAttribute(name, attribute);
+    }
+
+    @Override
+    public Object getAttribute(String name)
+    {
+        return attributes.getAttribute(name);
+    }
+
+    @Override
+    public Set<String> getAttributeNameSet()
+    {
+        return attributes.getAttributeNameSet();
+    }
+
+    @Override
+    public void clearAttributes()
+    {
+        attributes.clearAttributes();
+    }
+
+    // ---- reading ----
+
+    @Override
+    public void onOpen()
+    {
+        super.onOpen();
+        fillInterested(fillableCallback);
+    }
+
+    @Override
+    public void onFillable()
+    {
+        try
+        {
+            while (true)
+            {
+                if (inputBuffer == null || inputBuffer.isEmpty())
+                {
+                    int filled = fill();
+                    if (filled == 0)
+                    {
+                        releaseInputBufferIfEmpty();
+                        fillInterested(fillableCallback);
+                        return;
+                    }
+                    if (filled < 0)
+                    {
+                        onEndOfInput();
+                        return;
+                    }
+                }
+                boolean stop = parser.parse(inputBuffer.getByteBuffer());
+                Runnable task = pendingTask;
+                pendingTask = null;
+                if (task != null)
+                {
+                    // Dispatched: from now on the application pulls the body through the stream.
+                    releaseInputBufferIfEmpty();
+                    task.run();
+                    return;
+                }
+                if (stop || closeAfterParse)
+                {
+                    releaseInputBufferIfEmpty();
+                    if (closeAfterParse)
+                        getEndPoint().close();
+                    return;
+                }
+            }
+        }
+        catch (Throwable x)
+        {
+            LOG.warn("uwsgi: unexpected failure on {}", this, x);
+            releaseInputBuffer();
+            getEndPoint().close(x);
+        }
+    }
+
+    private void onEndOfInput()
+    {
+        releaseInputBuffer();
+        UwsgiException truncated = parser.atEOF();
+        if (truncated != null)
+            LOG.warn("uwsgi: broken packet from {}: {}; closing", getEndPoint().getRemoteSocketAddress(), truncated.getMessage());
+        else if (LOG.isDebugEnabled())
+            LOG.debug("uwsgi: frontend closed {} without sending a packet", this);
+        getEndPoint().close();
+    }
+
+    /**
+     * Parses and fills until the stream has a chunk or no more bytes are available now; it never registers for fill
+     * interest, because the stream does that itself when the application demands more.
+     */
+    void parseAndFill()
+    {
+        HttpStreamOverUwsgi current = stream;
+        while (current != null && !current.hasChunk())
+        {
+            if (inputBuffer != null && inputBuffer.hasRemaining())
+            {
+                parser.parse(inputBuffer.getByteBuffer());
+                continue;
+            }
+            if (parser.getState() == UwsgiParser.State.END || parser.getState() == UwsgiParser.State.FAILED)
+                return;
+            int filled = fill();
+            if (filled == 0)
+            {
+                releaseInputBufferIfEmpty();
+                return;
+            }
+            if (filled < 0)
+            {
+                releaseInputBuffer();
+                UwsgiException truncated = parser.atEOF();
+                if (truncated != null)
+                {
+                    LOG.warn("uwsgi: broken request body from {}: {}", getRemoteSocketAddress(), truncated.getMessage());
+                    current.onContent(Content.Chunk.from(new EofException(truncated.getMessage()), true));
+                }
+                return;
+            }
+        }
+    }
+
+    private int fill()
+    {
+        // A buffer still referenced by a chunk the application holds must not be overwritten: take a fresh one.
+        if (inputBuffer != null && inputBuffer.isRetained() && inputBuffer.isEmpty())
+            releaseInputBuffer();
+        if (inputBuffer == null)
+            inputBuffer = bufferPool.acquire(getInputBufferSize(), useInputDirectByteBuffers);
+        try
+        {
+            return getEndPoint().fill(inputBuffer.getByteBuffer());
+        }
+        catch (Throwable x)
+        {
+            if (LOG.isDebugEnabled())
+                LOG.debug("uwsgi: could not fill {}", this, x);
+            return -1;
+        }
+    }
+
+    private void releaseInputBufferIfEmpty()
+    {
+        if (inputBuffer != null && inputBuffer.isEmpty())
+            releaseInputBuffer();
+    }
+
+    private void releaseInputBuffer()
+    {
+        if (inputBuffer != null)
+        {
+            inputBuffer.release();
+            inputBuffer = null;
+        }
+    }
+
+    // ---- completion ----
+
+    /**
+     * Called by the stream when the response is complete (or failed). uwsgi has no keep-alive: shut the output so the
+     * frontend sees the end of the response, then read and discard until the frontend closes, so that a body the
+     * application never read cannot make the close a reset.
+     */
+    void onCompleted(Throwable failure)
+    {
+        stream = null;
+        if (failure != null)
+        {
+            releaseInputBuffer();
+            getEndPoint().close(failure);
+            return;
+        }
+        if (inputBuffer != null)
+            inputBuffer.clear();
+        getEndPoint().shutdownOutput();
+        drain();
+    }
+
+    private void drain()
+    {
+        while (true)
+        {
+            int filled = fill();
+            if (inputBuffer != null)
+                inputBuffer.clear();
+            if (filled == 0)
+            {
+                releaseInputBuffer();
+                fillInterested(drainCallback);
+                return;
+            }
+            if (filled < 0)
+            {
+                releaseInputBuffer();
+                getEndPoint().close();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout)
+    {
+        HttpStreamOverUwsgi current = stream;
+        if (current == null)
+        {
+            if (parser.getState() != UwsgiParser.State.HEADER && parser.getState() != UwsgiParser.State.END && parser.getState() != UwsgiParser.State.FAILED)
+                LOG.warn("uwsgi: idle timeout in the middle of a packet from {} (parser state {}); closing", getEndPoint().getRemoteSocketAddress(), parser.getState());
+            return true;
+        }
+        HttpChannel.IdleTimeoutTask task = current.getHttpChannel().onIdleTimeout(timeout);
+        boolean handlingRequest = task.handlingRequest();
+        if (handlingRequest)
+            ThreadPool.executeImmediately(getExecutor(), task.action());
+        return !handlingRequest;
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            HttpStreamOverUwsgi current = stream;
+            if (current != null)
+            {
+                Runnable task = current.getHttpChannel().onClose();
+                if (task != null)
+                    task.run();
+            }
+        }
+        finally
+        {
+            releaseInputBuffer();
+            super.close();
+        }
+    }
+
+    @Override
+    public void onClose(Throwable cause)
+    {
+        releaseInputBuffer();
+        super.onClose(cause);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "%s@%x[%s,%s]".formatted(getClass().getSimpleName(), hashCode(), parser.getState(), getEndPoint());
+    }
+
+    // ---- dispatch ----
+
+    private void dispatch(UwsgiVars vars)
+    {
+        InetSocketAddress peer = getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet : null;
+        UwsgiRequest mapped;
+        try
+        {
+            mapped = UwsgiRequestMapping.map(vars, peer);
+        }
+        catch (UwsgiException x)
+        {
+            badRequest(x);
+            return;
+        }
+        request = mapped;
+        HttpChannel channel = httpChannelFactory.newHttpChannel(this);
+        stream = new HttpStreamOverUwsgi(this, channel);
+        channel.setHttpStream(stream);
+        if (mapped.framing().kind() == BodyFraming.Kind.NONE)
+            stream.onContent(Content.Chunk.EOF);
+        pendingTask = channel.onRequest(mapped.metaData());
+        channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.toMap());
+    }
+
+    /**
+     * The vars were complete but describe no valid request: answer 400 through Jetty's error handling (a short page,
+     * never a stack trace), the way Jetty's HTTP connection answers a bad request line.
+     */
+    private void badRequest(UwsgiException failure)
+    {
+        LOG.warn("uwsgi: bad request from {}: {}", getEndPoint().getRemoteSocketAddress(), failure.getMessage());
+        HttpChannel channel = httpChannelFactory.newHttpChannel(this);
+        stream = new HttpStreamOverUwsgi(this, channel);
+        channel.setHttpStream(stream);
+        stream.onContent(Content.Chunk.EOF);
+        channel.onRequest(new MetaData.Request("GET", HttpURI.from("/"), HttpVersion.HTTP_1_1, HttpFields.EMPTY, 0));
+        pendingTask = channel.onFailure(new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, failure.getMessage()));
+    }
+
+    private void answerPing()
+    {
+        if (LOG.isDebugEnabled())
+            LOG.debug("uwsgi: ping from {}", getEndPoint().getRemoteSocketAddress());
+        getEndPoint().write(Callback.from(() -> getEndPoint().close(), x -> getEndPoint().close(x)), UwsgiGenerator.pong());
+    }
+
+    private class ParserListener implements UwsgiParser.Listener
+    {
+        @Override
+        public boolean onHeader(int modifier1, int datasize, int modifier2)
+        {
+            if (LOG.isDebugEnabled())
+                LOG.debug("<< {} on {}", Uwsgi.headerLog(modifier1, datasize, modifier2), UwsgiConnection.this);
+            if (Uwsgi.isHttpRequest(modifier1))
+                return false;
+            if (modifier1 == Uwsgi.MODIFIER1_PING && modifier2 == Uwsgi.MODIFIER2_PING && datasize == 0)
+            {
+                answerPing();
+                return true;
+            }
+            LOG.warn("uwsgi: unsupported packet from {}: modifier1 {} modifier2 {} (expected: modifier1 0, 5, 7 or 8 for a request, or 100/0 ping); closing",
+                getEndPoint().getRemoteSocketAddress(), modifier1, modifier2);
+            closeAfterParse = true;
+            return true;
+        }
+
+        @Override
+        public boolean onVars(UwsgiVars vars, BodyFraming framing)
+        {
+            dispatch(vars);
+            return true;
+        }
+
+        @Override
+        public boolean onContent(ByteBuffer content, boolean last)
+        {
+            HttpStreamOverUwsgi current = stream;
+            if (current == null)
+                return true;
+            Content.Chunk chunk = content.hasRemaining() ? Content.Chunk.asChunk(content, last, inputBuffer) : (last ? Content.Chunk.EOF : Content.Chunk.EMPTY);
+            current.onContent(chunk);
+            // Stop until the application has taken this chunk: that is the back-pressure.
+            return true;
+        }
+
+        @Override
+        public void onFailure(UwsgiException failure)
+        {
+            HttpStreamOverUwsgi current = stream;
+            if (current != null)
+            {
+                LOG.warn("uwsgi: broken request body from {}: {}", getRemoteSocketAddress(), failure.getMessage());
+                current.onContent(Content.Chunk.from(new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, failure.getMessage()), true));
+            }
+            else if (parser.isVarsComplete())
+            {
+                badRequest(failure);
+            }
+            else
+            {
+                LOG.warn("uwsgi: broken packet from {}: {}; closing", getEndPoint().getRemoteSocketAddress(), failure.getMessage());
+                closeAfterParse = true;
+            }
+        }
+    }
+
+    private class FillableCallback implements Callback
+    {
+        private final InvocationType invocationType = getConnector().getServer().getInvocationType();
+
+        @Override
+        public void succeeded()
+        {
+            onFillable();
+        }
+
+        @Override
+        public void failed(Throwable x)
+        {
+            onFillInterestedFailed(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType()
+        {
+            return invocationType;
+        }
+    }
+
+    private class DrainCallback implements Callback
+    {
+        @Override
+        public void succeeded()
+        {
+            drain();
+        }
+
+        @Override
+        public void failed(Throwable x)
+        {
+            getEndPoint().close(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType()
+        {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+}
