@@ -1,11 +1,14 @@
 package io.github.jettyuwsgi.uwsgi;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -61,28 +64,28 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     }
 
     @Override
-    public void open() throws IOException
+    protected void doStart() throws Exception
     {
         Path path = getUnixDomainPath();
         if (path != null && !isInheritChannel())
             removeStaleSocket(path);
-        super.open();
+        super.doStart();
         if (path != null && socketMode != null)
             Files.setPosixFilePermissions(path, toPermissions(socketMode));
     }
 
     private static void removeStaleSocket(Path path) throws IOException
     {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS))
             return;
-        if (!Files.isOther(path) || Files.isSymbolicLink(path))
+        if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
             throw new IOException("unix socket path: " + path + " exists and is not a socket (expected: a free path or a stale socket)");
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
         {
             probe.connect(UnixDomainSocketAddress.of(path));
             throw new IOException("unix socket path: " + path + " is in use by another process (expected: a free path or a stale socket)");
         }
-        catch (java.net.ConnectException stale)
+        catch (ConnectException stale)
         {
             LOG.info("uwsgi: removing stale socket {} left by a previous process", path);
             Files.deleteIfExists(path);

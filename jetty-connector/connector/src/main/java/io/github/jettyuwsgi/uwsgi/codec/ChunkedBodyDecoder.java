@@ -127,6 +127,9 @@ final class ChunkedBodyDecoder
         @Override
         public void earlyEOF()
         {
+            // Once the (synthetic) head is complete, HttpParser reports any framing error as an early EOF; we never
+            // signal a real end of stream to it, so this is always malformed input.
+            failure = new HttpException.RuntimeException(400, "malformed chunk framing");
         }
 
         @Override

@@ -205,7 +205,7 @@ class HttpStreamOverUwsgi implements HttpStream
         @Override
         public void failed(Throwable x)
         {
-            ThreadPool.executeImmediately(connection.getExecutor(), channel.onFailure(x));
+            ThreadPool.executeImmediately(connection.executor(), channel.onFailure(x));
         }
 
         @Override

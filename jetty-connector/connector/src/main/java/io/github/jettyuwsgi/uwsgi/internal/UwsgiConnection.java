@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
@@ -403,9 +404,14 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     }
 
     @Override
-    public String toString()
+    public String toConnectionString()
     {
-        return "%s@%x[%s,%s]".formatted(getClass().getSimpleName(), hashCode(), parser.getState(), getEndPoint());
+        return "%s@%x[%s]".formatted(getClass().getSimpleName(), hashCode(), parser.getState());
+    }
+
+    Executor executor()
+    {
+        return getExecutor();
     }
 
     // ---- dispatch ----
