@@ -147,7 +147,7 @@ public final class UwsgiRequestMapping
         {
             return new HostPortHttpField(value);
         }
-        catch (IllegalArgumentException x)
+        catch (RuntimeException x) // HostPort throws IllegalArgumentException or HttpException.RuntimeException
         {
             throw new UwsgiException("HTTP_HOST: '" + value + "' (expected: host[:port])", x);
         }
