@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs the system programs the end-to-end tests (src/it) and the load script (src/it/load) run against.
+# Idempotent: a program already on PATH is left alone, and apt-get runs only when something is missing.
+# Run as root (CI runs as root). Debian/Ubuntu only.
+set -euo pipefail
+
+# One line per program: "<command to look for> <Debian package that provides it>".
+# Later frontends (apache2, uwsgi, lighttpd) are added here.
+REQUIRED=(
+  "nginx nginx-light"
+  "wrk wrk"
+)
+
+# nginx and apache2 live in /usr/sbin, which is not on every user's PATH.
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+missing=()
+for entry in "${REQUIRED[@]}"; do
+  read -r command package <<<"$entry"
+  if command -v "$command" >/dev/null 2>&1; then
+    echo "install-system-deps: $command already installed ($(command -v "$command"))"
+  else
+    echo "install-system-deps: $command missing, will install Debian package $package"
+    missing+=("$package")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-system-deps: nothing to install"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-system-deps: must run as root to install: ${missing[*]}" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system-deps: apt-get not found; install these packages by hand: ${missing[*]}" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+echo "install-system-deps: apt-get update"
+apt-get update -q
+echo "install-system-deps: apt-get install -y --no-install-recommends ${missing[*]}"
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# The Debian nginx package starts a system nginx on port 80 where a service manager runs; the tests start their
+# own nginx with a private configuration and never use that one.
+for entry in "${REQUIRED[@]}"; do
+  read -r command package <<<"$entry"
+  command -v "$command" >/dev/null 2>&1 || { echo "install-system-deps: $command still missing after installing $package" >&2; exit 1; }
+done
+echo "install-system-deps: done"
