@@ -1,0 +1,124 @@
+package io.github.jettyuwsgi.uwsgi.jmh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+import io.github.jettyuwsgi.uwsgi.Uwsgi;
+import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
+
+/**
+ * One real request packet from {@code shared/captures}, cut to its header and vars block: the input of the uwsgi
+ * benchmarks and, decoded, the source of the equivalent HTTP/1.1 request for Jetty's parser.
+ *
+ * <p>The body that may follow the vars is dropped: both benchmarks stop where the request is known (uwsgi {@code onVars},
+ * HTTP {@code headerComplete}), so it would never be read.</p>
+ */
+public final class CapturedPacket
+{
+    /** The system property naming the captures directory. */
+    public static final String CAPTURES_PROPERTY = "uwsgi.captures";
+
+    private final String name;
+    private final byte[] packet;
+    private final UwsgiVars vars;
+
+    private CapturedPacket(String name, byte[] capture)
+    {
+        if (capture.length < Uwsgi.HEADER_LENGTH)
+            throw new IllegalArgumentException(name + ": " + capture.length + " bytes (expected: at least the " + Uwsgi.HEADER_LENGTH + "-byte uwsgi header)");
+        int datasize = (capture[1] & 0xFF) | (capture[2] & 0xFF) << 8;
+        int packetLength = Uwsgi.HEADER_LENGTH + datasize;
+        if (capture.length < packetLength)
+            throw new IllegalArgumentException(name + ": " + capture.length + " bytes (expected: at least " + packetLength + ", the header's datasize plus 4)");
+        this.name = name;
+        this.packet = Arrays.copyOf(capture, packetLength);
+        this.vars = UwsgiParser.decodeVars(packet, Uwsgi.HEADER_LENGTH, datasize);
+    }
+
+    /**
+     * @param fileName a capture file, e.g. {@code nginx-get.bin}
+     * @return the capture's request packet without its body
+     */
+    public static CapturedPacket load(String fileName)
+    {
+        Path file = capturesDirectory().resolve(fileName);
+        try
+        {
+            return new CapturedPacket(fileName, Files.readAllBytes(file));
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException("capture " + fileName + ": cannot read " + file.toAbsolutePath(), x);
+        }
+    }
+
+    /**
+     * The captures live in {@code shared/captures} beside the project checkout ({@code ../shared/captures} from the
+     * project root). {@code -Duwsgi.captures=DIR} names it explicitly; otherwise it is looked for from the working
+     * directory upwards, so the jar runs from the project root or from any directory inside it.
+     *
+     * @return the captures directory
+     */
+    public static Path capturesDirectory()
+    {
+        String configured = System.getProperty(CAPTURES_PROPERTY);
+        if (configured != null)
+        {
+            Path dir = Paths.get(configured);
+            if (!Files.isDirectory(dir))
+                throw new IllegalStateException(CAPTURES_PROPERTY + ": " + dir.toAbsolutePath() + " is not a directory (expected: the shared/captures directory)");
+            return dir;
+        }
+        Path start = Paths.get("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent())
+        {
+            Path candidate = dir.resolve("shared").resolve("captures");
+            if (Files.isDirectory(candidate))
+                return candidate;
+        }
+        throw new IllegalStateException("captures directory: no shared/captures above " + start + " (expected: run from the project checkout, or pass -D" + CAPTURES_PROPERTY + "=DIR)");
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return the packet's vars, as the parser decodes them
+     */
+    public UwsgiVars vars()
+    {
+        return vars;
+    }
+
+    /**
+     * @return the header and vars block, a fresh copy
+     */
+    public byte[] packet()
+    {
+        return packet.clone();
+    }
+
+    /**
+     * @param bytes what the buffer holds
+     * @param kind {@code heap} or {@code direct}: Jetty's connectors read into direct buffers by default, tests into heap ones
+     * @return a new buffer holding the bytes, ready to read
+     */
+    public static ByteBuffer toBuffer(byte[] bytes, String kind)
+    {
+        ByteBuffer buffer = switch (kind)
+        {
+            case "heap" -> ByteBuffer.allocate(bytes.length);
+            case "direct" -> ByteBuffer.allocateDirect(bytes.length);
+            default -> throw new IllegalArgumentException("buffer kind: '" + kind + "' (expected: heap or direct)");
+        };
+        return buffer.put(bytes).flip();
+    }
+}
