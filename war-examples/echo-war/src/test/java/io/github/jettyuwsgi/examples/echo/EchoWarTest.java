@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -401,7 +401,7 @@ public class EchoWarTest
             vars.put("HTTP_X_REPEATED", List.of("1", "2"));
             vars.put("CONTENT_LENGTH", List.of(""));
             vars.put("DOCUMENT_ROOT", List.of("/srv/\"quoted\"\n"));
-            return java.util.Collections.unmodifiableMap(vars);
+            return Collections.unmodifiableMap(vars);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.jettyuwsgi.examples.streaming;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,7 +155,7 @@ public class StreamingWarTest
     {
         byte[] body = new byte[4 * 1024 * 1024 + 5];
         new Random(7).nextBytes(body);
-        String expected = PatternDigest.lengthAndSha256(new java.io.ByteArrayInputStream(body));
+        String expected = PatternDigest.lengthAndSha256(new ByteArrayInputStream(body));
 
         for (String method : List.of("POST", "PUT"))
         {
@@ -231,7 +231,7 @@ public class StreamingWarTest
         HttpResponse<String> response = client.send(request("/async-upload").POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
 
         assertEquals(200, response.statusCode());
-        assertEquals(PatternDigest.lengthAndSha256(new java.io.ByteArrayInputStream(body)), response.body());
+        assertEquals(PatternDigest.lengthAndSha256(new ByteArrayInputStream(body)), response.body());
     }
 
     @Test
