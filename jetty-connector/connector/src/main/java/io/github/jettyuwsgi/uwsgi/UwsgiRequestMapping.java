@@ -78,7 +78,7 @@ public final class UwsgiRequestMapping
         String scheme = secure ? HttpScheme.HTTPS.asString() : HttpScheme.HTTP.asString();
 
         String serverPort = vars.getSingle("SERVER_PORT");
-        HostPortHttpField authority = authority(vars.get("HTTP_HOST"), vars.getSingle("SERVER_NAME"), serverPort);
+        HostPortHttpField authority = authority(vars.get("HTTP_HOST"), vars.getSingle("SERVER_NAME"), serverPort, secure);
 
         HttpURI uri = HttpURI.build()
             .scheme(scheme)
@@ -96,7 +96,7 @@ public final class UwsgiRequestMapping
             version = HttpVersion.HTTP_1_1;
 
         HttpFields.Mutable fields = HttpFields.build(vars.size());
-        addHeaders(vars, framing, fields);
+        addHeaders(vars, framing, authority, fields);
         long contentLength = framing.kind() == BodyFraming.Kind.CHUNKED ? -1 : framing.contentLength();
 
         MetaData.Request request = new MetaData.Request(NanoTime.now(), method, uri, version, fields.asImmutable(), contentLength);
@@ -126,15 +126,21 @@ public final class UwsgiRequestMapping
         return HttpScheme.HTTPS.is(vars.get("REQUEST_SCHEME"));
     }
 
-    private static HostPortHttpField authority(String httpHost, String serverName, String serverPort)
+    /**
+     * Debian's nginx params replace {@code HTTP_HOST} with {@code $host}, which drops the port the client sent; the port
+     * is then restored from {@code SERVER_PORT} (unless it is the scheme's default), in the URI and in the Host header
+     * alike, since Jetty rightly refuses a request whose URI authority and Host header differ.
+     */
+    private static HostPortHttpField authority(String httpHost, String serverName, String serverPort, boolean secure)
     {
         int port = parsePort(serverPort);
+        int defaultPort = secure ? 443 : 80;
         if (httpHost != null && !httpHost.isEmpty())
         {
-            HostPort hostPort = hostField(httpHost).getHostPort();
-            if (!hostPort.hasPort() && port > 0)
-                return new HostPortHttpField(hostPort.getHost(), port);
-            return new HostPortHttpField(hostPort);
+            HostPortHttpField host = hostField(httpHost);
+            if (!host.getHostPort().hasPort() && port > 0 && port != defaultPort)
+                return new HostPortHttpField(host.getHostPort().getHost(), port);
+            return host;
         }
         if (serverName != null && !serverName.isEmpty())
             return new HostPortHttpField(serverName, port);
@@ -198,7 +204,7 @@ public final class UwsgiRequestMapping
         return isoBytes;
     }
 
-    private static void addHeaders(UwsgiVars vars, BodyFraming framing, HttpFields.Mutable fields)
+    private static void addHeaders(UwsgiVars vars, BodyFraming framing, HostPortHttpField authority, HttpFields.Mutable fields)
     {
         String contentType = vars.get("CONTENT_TYPE");
         boolean cgiContentType = contentType != null && !contentType.isEmpty();
@@ -219,7 +225,7 @@ public final class UwsgiRequestMapping
             }
             switch (header)
             {
-                case HOST -> fields.add(hostField(value));
+                case HOST -> fields.add(vars.get("HTTP_HOST").equals(value) ? authority : hostField(value));
                 // The frontend already answered 100-continue; Jetty must not send an interim response the frontend would
                 // take as the final one.
                 case EXPECT ->

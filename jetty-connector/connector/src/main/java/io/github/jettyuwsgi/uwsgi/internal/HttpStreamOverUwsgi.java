@@ -70,12 +70,16 @@ class HttpStreamOverUwsgi implements HttpStream
             connection.parseAndFill();
         Content.Chunk result = chunk;
         chunk = Content.Chunk.next(result);
+        if (LOG.isDebugEnabled())
+            LOG.debug("read {} on {}", result, this);
         return result;
     }
 
     @Override
     public void demand()
     {
+        if (LOG.isDebugEnabled())
+            LOG.debug("demand chunk={} on {}", chunk, this);
         if (chunk != null)
         {
             notifyContentAvailable();

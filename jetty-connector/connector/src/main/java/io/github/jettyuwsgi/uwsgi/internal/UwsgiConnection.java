@@ -239,7 +239,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
         releaseInputBuffer();
         UwsgiException truncated = parser.atEOF();
         if (truncated != null)
-            LOG.warn("uwsgi: broken packet from {}: {}; closing", getEndPoint().getRemoteSocketAddress(), truncated.getMessage());
+            LOG.warn("uwsgi: broken packet from {}: {}; closing", frontend(), truncated.getMessage());
         else if (LOG.isDebugEnabled())
             LOG.debug("uwsgi: frontend closed {} without sending a packet", this);
         getEndPoint().close();
@@ -273,7 +273,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
                 UwsgiException truncated = parser.atEOF();
                 if (truncated != null)
                 {
-                    LOG.warn("uwsgi: broken request body from {}: {}", getRemoteSocketAddress(), truncated.getMessage());
+                    LOG.warn("uwsgi: broken request body from {}: {}", frontend(), truncated.getMessage());
                     current.onContent(Content.Chunk.from(new EofException(truncated.getMessage()), true));
                 }
                 return;
@@ -313,6 +313,18 @@ public class UwsgiConnection extends AbstractMetaDataConnection
             inputBuffer.release();
             inputBuffer = null;
         }
+    }
+
+    /**
+     * @return the frontend's end of the socket, for log lines: "127.0.0.1:40236", or "unix:/run/app.sock"
+     */
+    private String frontend()
+    {
+        SocketAddress peer = super.getRemoteSocketAddress();
+        if (peer instanceof InetSocketAddress inet)
+            return inet.getHostString() + ":" + inet.getPort();
+        SocketAddress local = super.getLocalSocketAddress();
+        return "unix:" + (local == null ? "?" : local.toString());
     }
 
     // ---- completion ----
@@ -366,7 +378,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
         if (current == null)
         {
             if (parser.getState() != UwsgiParser.State.HEADER && parser.getState() != UwsgiParser.State.END && parser.getState() != UwsgiParser.State.FAILED)
-                LOG.warn("uwsgi: idle timeout in the middle of a packet from {} (parser state {}); closing", getEndPoint().getRemoteSocketAddress(), parser.getState());
+                LOG.warn("uwsgi: idle timeout in the middle of a packet from {} (parser state {}); closing", frontend(), parser.getState());
             return true;
         }
         HttpChannel.IdleTimeoutTask task = current.getHttpChannel().onIdleTimeout(timeout);
@@ -418,7 +430,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
 
     private void dispatch(UwsgiVars vars)
     {
-        InetSocketAddress peer = getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet : null;
+        InetSocketAddress peer = super.getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet : null;
         UwsgiRequest mapped;
         try
         {
@@ -445,7 +457,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
      */
     private void badRequest(UwsgiException failure)
     {
-        LOG.warn("uwsgi: bad request from {}: {}", getEndPoint().getRemoteSocketAddress(), failure.getMessage());
+        LOG.warn("uwsgi: bad request from {}: {}", frontend(), failure.getMessage());
         HttpChannel channel = httpChannelFactory.newHttpChannel(this);
         stream = new HttpStreamOverUwsgi(this, channel);
         channel.setHttpStream(stream);
@@ -457,7 +469,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     private void answerPing()
     {
         if (LOG.isDebugEnabled())
-            LOG.debug("uwsgi: ping from {}", getEndPoint().getRemoteSocketAddress());
+            LOG.debug("uwsgi: ping from {}", frontend());
         getEndPoint().write(Callback.from(() -> getEndPoint().close(), x -> getEndPoint().close(x)), UwsgiGenerator.pong());
     }
 
@@ -476,7 +488,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
                 return true;
             }
             LOG.warn("uwsgi: unsupported packet from {}: modifier1 {} modifier2 {} (expected: modifier1 0, 5, 7 or 8 for a request, or 100/0 ping); closing",
-                getEndPoint().getRemoteSocketAddress(), modifier1, modifier2);
+                frontend(), modifier1, modifier2);
             closeAfterParse = true;
             return true;
         }
@@ -506,7 +518,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
             HttpStreamOverUwsgi current = stream;
             if (current != null)
             {
-                LOG.warn("uwsgi: broken request body from {}: {}", getRemoteSocketAddress(), failure.getMessage());
+                LOG.warn("uwsgi: broken request body from {}: {}", frontend(), failure.getMessage());
                 current.onContent(Content.Chunk.from(new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, failure.getMessage()), true));
             }
             else if (parser.isVarsComplete())
@@ -515,7 +527,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
             }
             else
             {
-                LOG.warn("uwsgi: broken packet from {}: {}; closing", getEndPoint().getRemoteSocketAddress(), failure.getMessage());
+                LOG.warn("uwsgi: broken packet from {}: {}; closing", frontend(), failure.getMessage());
                 closeAfterParse = true;
             }
         }
