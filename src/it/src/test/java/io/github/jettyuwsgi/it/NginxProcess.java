@@ -60,10 +60,41 @@ public final class NginxProcess extends ManagedProcess
     {
         String configured = System.getProperty("it.nginx");
         if (configured != null && !configured.isBlank())
+        {
+            if (!Files.isExecutable(Path.of(configured)))
+                throw new IllegalStateException("-Dit.nginx=" + configured + " is not an executable file (expected: an nginx binary; " + INSTALL_HINT + ")");
             return Path.of(configured);
+        }
         return findOnPath("nginx")
             .orElseThrow(() -> new IllegalStateException("nginx not found on PATH nor in /usr/sbin, /usr/local/sbin, /usr/local/nginx/sbin " +
                 "(expected: an nginx binary; " + INSTALL_HINT + ", or set -Dit.nginx=/path/to/nginx)"));
+    }
+
+    /**
+     * @return the version of {@link #findExecutable()}, from {@code nginx -v}, as {major, minor, patch}
+     */
+    public static int[] version()
+    {
+        Path nginx = findExecutable();
+        try
+        {
+            Process process = new ProcessBuilder(nginx.toString(), "-v").redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            Matcher matcher = Pattern.compile("nginx/(\\d+)\\.(\\d+)\\.(\\d+)").matcher(output);
+            if (!matcher.find())
+                throw new IllegalStateException(nginx + " -v: " + output.strip() + " (expected: nginx version: nginx/X.Y.Z)");
+            return new int[]{Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)), Integer.parseInt(matcher.group(3))};
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException(nginx + " -v failed", x);
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", x);
+        }
     }
 
     static Optional<Path> findOnPath(String program)

@@ -99,7 +99,7 @@ public final class RequestSpec
     }
 
     /**
-     * @param expectations assertions on the echo JSON of every route, on top of the differential comparison
+     * @param expectations assertions on the echo JSON of the reference route, on top of the differential comparison
      */
     public RequestSpec expect(Consumer<Map<String, Object>> expectations)
     {
