@@ -22,7 +22,7 @@ public final class LauncherProcess extends ManagedProcess
      * What the launcher's log says once every connector is open and every WAR deployed: Jetty's
      * {@code Server.doStart} logs "Started oejs.Server@...".
      */
-    private static final Pattern STARTED = Pattern.compile("Started [^\\n]*Server@");
+    private static final Pattern STARTED = Pattern.compile("Started (oejs|org\\.eclipse\\.jetty\\.server)\\.Server@");
 
     private final Builder config;
 
