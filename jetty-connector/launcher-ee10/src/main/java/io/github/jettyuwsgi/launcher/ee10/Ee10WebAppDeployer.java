@@ -1,0 +1,40 @@
+package io.github.jettyuwsgi.launcher.ee10;
+
+import io.github.jettyuwsgi.launcher.WebAppDeployer;
+import io.github.jettyuwsgi.launcher.WebAppSpec;
+import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.handler.ContextHandler;
+
+/**
+ * Deploys WARs in Jetty's ee10 environment (Servlet 6.0, {@code jakarta.servlet}) for the launcher: found by
+ * {@code ServiceLoader} in the class loader of {@code lib/ee10} and called by the launcher core's
+ * {@code ServerAssembler}.
+ *
+ * <p>A plain {@link WebAppContext} with the configurations discovered in {@code lib/ee10} (annotations, JNDI and
+ * {@code env-entry}, {@code jetty-web.xml}, JSP), plus the one thing discovery cannot know: which container jars carry
+ * TLDs and {@code ServletContainerInitializer}s to scan, here the JSTL implementation and the servlet API.</p>
+ */
+public class Ee10WebAppDeployer implements WebAppDeployer
+{
+    /** Container jars scanned like WEB-INF/lib: the JSTL tag library descriptors live in them. */
+    static final String CONTAINER_JARS = ".*/jakarta\\.servlet-api-[^/]*\\.jar$|.*/jakarta\\.servlet\\.jsp\\.jstl-[^/]*\\.jar$";
+
+    @Override
+    public String getEnvironment()
+    {
+        return "ee10";
+    }
+
+    @Override
+    public ContextHandler newContext(WebAppSpec spec)
+    {
+        WebAppContext webApp = new WebAppContext();
+        webApp.setContextPath(spec.contextPath());
+        webApp.setWar(spec.war().toString());
+        webApp.setAttribute(MetaInfConfiguration.CONTAINER_JAR_PATTERN, CONTAINER_JARS);
+        // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
+        webApp.setThrowUnavailableOnStartupException(true);
+        return webApp;
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.jettyuwsgi.launcher.ee8;
+
+import io.github.jettyuwsgi.launcher.WebAppDeployer;
+import io.github.jettyuwsgi.launcher.WebAppSpec;
+import org.eclipse.jetty.ee8.webapp.MetaInfConfiguration;
+import org.eclipse.jetty.ee8.webapp.WebAppContext;
+import org.eclipse.jetty.server.handler.ContextHandler;
+
+/**
+ * Deploys legacy WARs in Jetty's ee8 environment (Servlet 4.0, {@code javax.servlet}) for the launcher: found by
+ * {@code ServiceLoader} in the class loader of {@code lib/ee8} and called by the launcher core's
+ * {@code ServerAssembler}.
+ *
+ * <p>ee8 is a nested environment: its {@link WebAppContext} is not itself a core handler but wraps one, and that core
+ * handler is what the server gets. Configurations are those discovered in {@code lib/ee8} (annotations, JNDI and
+ * {@code env-entry}, {@code jetty-web.xml}, JSP); the container jars to scan, for the JSTL tag library descriptors, are
+ * set here.</p>
+ */
+public class Ee8WebAppDeployer implements WebAppDeployer
+{
+    /** Container jars scanned like WEB-INF/lib: Jetty's javax servlet API, and the JSTL jars with their descriptors. */
+    static final String CONTAINER_JARS = ".*/jetty-servlet-api-[^/]*\\.jar$|.*/javax\\.servlet\\.jsp\\.jstl-[^/]*\\.jar$|.*/jakarta\\.servlet\\.jsp\\.jstl-api-[^/]*\\.jar$";
+
+    @Override
+    public String getEnvironment()
+    {
+        return "ee8";
+    }
+
+    @Override
+    public ContextHandler newContext(WebAppSpec spec)
+    {
+        WebAppContext webApp = new WebAppContext();
+        webApp.setContextPath(spec.contextPath());
+        webApp.setWar(spec.war().toString());
+        webApp.setAttribute(MetaInfConfiguration.CONTAINER_JAR_PATTERN, CONTAINER_JARS);
+        // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
+        webApp.setThrowUnavailableOnStartupException(true);
+        return webApp.getCoreContextHandler();
+    }
+}

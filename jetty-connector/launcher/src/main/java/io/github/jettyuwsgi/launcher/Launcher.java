@@ -1,0 +1,149 @@
+package io.github.jettyuwsgi.launcher;
+
+import java.io.PrintStream;
+import java.util.List;
+
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main class of {@code jetty-uwsgi-launcher.jar}: parses the command line ({@link LauncherOptions}), has
+ * {@link ServerAssembler} build the server, starts it and waits until it is stopped (SIGTERM stops it gracefully).
+ *
+ * <p>User mistakes get one line each on standard error and exit status {@value #EXIT_USAGE}, never a stack trace; a
+ * server that fails to start (a port in use, a WAR that throws) gets one line and exit status {@value #EXIT_FAILURE},
+ * with Jetty's own log above it for the details.</p>
+ */
+public final class Launcher
+{
+    /** Exit status when the server could not start. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit status for a usage error. */
+    public static final int EXIT_USAGE = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+    private static final String PREFIX = "jetty-uwsgi: ";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Launcher(PrintStream out, PrintStream err)
+    {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args)
+    {
+        int status = new Launcher(System.out, System.err).run(args);
+        // Exit only on failure: after a SIGTERM the JVM is already shutting down, and System.exit would block.
+        if (status != 0)
+            System.exit(status);
+    }
+
+    /**
+     * Parses, starts, and waits for the server to stop.
+     *
+     * @param args the command line
+     * @return the exit status: 0 after a clean stop or {@code --help}, {@value #EXIT_FAILURE} or {@value #EXIT_USAGE}
+     */
+    int run(String[] args)
+    {
+        LauncherOptions options = LauncherOptions.parse(args);
+        if (options.isHelp())
+        {
+            out.print(LauncherOptions.usage());
+            return 0;
+        }
+        List<String> problems = options.validate();
+        if (!problems.isEmpty())
+            return usageError(problems);
+
+        Server server;
+        try
+        {
+            server = start(options, new EnvironmentLoader(EnvironmentLoader.locateHome()));
+        }
+        catch (UsageException x)
+        {
+            return usageError(x.getProblems());
+        }
+        catch (Throwable x)
+        {
+            LOG.debug("start-up failed", x);
+            err.println(PREFIX + "cannot start: " + describe(x));
+            return EXIT_FAILURE;
+        }
+
+        try
+        {
+            server.join();
+            return 0;
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private int usageError(List<String> problems)
+    {
+        for (String problem : problems)
+        {
+            err.println(PREFIX + problem);
+        }
+        return EXIT_USAGE;
+    }
+
+    /**
+     * Assembles and starts a server; for embedding and tests, {@link #main(String[])} does this for the command line.
+     *
+     * @param options validated options
+     * @param environments where the environments come from
+     * @return the started server
+     * @throws UsageException if a WAR does not fit the options
+     * @throws Exception if the server does not start; it is stopped again before this is thrown
+     */
+    public static Server start(LauncherOptions options, EnvironmentLoader environments) throws Exception
+    {
+        Server server = new ServerAssembler(options, environments).assemble();
+        try
+        {
+            server.start();
+            return server;
+        }
+        catch (Throwable x)
+        {
+            try
+            {
+                server.stop();
+            }
+            catch (Throwable stopFailure)
+            {
+                x.addSuppressed(stopFailure);
+            }
+            throw x;
+        }
+    }
+
+    /**
+     * @return the messages of a failure and its causes, each once, e.g.
+     * "Failed to bind to /127.0.0.1:3031: Address already in use"
+     */
+    static String describe(Throwable failure)
+    {
+        StringBuilder description = new StringBuilder();
+        for (Throwable cause = failure; cause != null && cause != cause.getCause(); cause = cause.getCause())
+        {
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            if (description.indexOf(message) >= 0)
+                continue;
+            if (description.length() > 0)
+                description.append(": ");
+            description.append(message);
+        }
+        return description.toString();
+    }
+}
