@@ -147,6 +147,9 @@ public final class LauncherOptions
             if (option == null)
             {
                 options.problems.add("unknown option: " + flag + suggestion(flag));
+                // Every option takes a value: skip this one's too, or it would be reported again as an argument.
+                if (equals < 0 && i + 1 < args.length && !args[i + 1].startsWith("-"))
+                    i++;
                 continue;
             }
             String value;
@@ -186,13 +189,17 @@ public final class LauncherOptions
             known.add(option.flag);
         }
         known.add("--help");
+        // An abbreviation (--env) is recognised by its prefix, a typo (--sockt) by its edit distance.
+        List<String> extensions = known.stream().filter(candidate -> candidate.startsWith(typed)).toList();
+        if (typed.length() > 3 && extensions.size() == 1)
+            return " (did you mean " + extensions.get(0) + "?)";
         String best = known.get(0);
         for (String candidate : known)
         {
             if (editDistance(typed, candidate) < editDistance(typed, best))
                 best = candidate;
         }
-        if (editDistance(typed, best) <= 2 || (typed.length() > 4 && best.startsWith(typed)))
+        if (editDistance(typed, best) <= 2)
             return " (did you mean " + best + "?)";
         return " (see --help)";
     }

@@ -1,0 +1,246 @@
+package io.github.jettyuwsgi.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+public class LauncherOptionsTest
+{
+    @TempDir
+    static Path dir;
+    static Path war;
+    static Path otherWar;
+    static Path users;
+
+    @BeforeAll
+    public static void createFiles() throws IOException
+    {
+        war = Files.writeString(dir.resolve("app.war"), "not read by the options");
+        otherWar = Files.createDirectories(dir.resolve("exploded"));
+        users = Files.writeString(dir.resolve("users.properties"), "alice: secret,user\n");
+    }
+
+    /**
+     * Prefixes a command line with what every valid one needs, so each case shows only what it is about.
+     */
+    private static String[] withMinimum(String... args)
+    {
+        List<String> all = new ArrayList<>(List.of("--http-socket", "127.0.0.1:8080", "--war", war.toString()));
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    public void testEveryOptionParsed()
+    {
+        LauncherOptions options = LauncherOptions.parse(
+            "--socket", "127.0.0.1:3031",
+            "--socket", dir.resolve("app.sock").toString(),
+            "--http-socket", "127.0.0.1:8080",
+            "--war", war.toString(),
+            "--mount", "/shop=" + otherWar,
+            "--chmod-socket", "660",
+            "--buffer-size", "8192",
+            "--realm", "shop=" + users,
+            "--threads", "50",
+            "--environment", "ee10");
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(2, options.getUwsgiSockets().size());
+        assertEquals("127.0.0.1", options.getUwsgiSockets().get(0).getHost());
+        assertEquals(3031, options.getUwsgiSockets().get(0).getPort());
+        assertEquals(dir.resolve("app.sock"), options.getUwsgiSockets().get(1).getUnixPath());
+        assertEquals(8080, options.getHttpSockets().get(0).getPort());
+        assertEquals(List.of(new LauncherOptions.Mount("/", war), new LauncherOptions.Mount("/shop", otherWar)), options.getDeployments());
+        assertEquals("660", options.getChmodSocket());
+        assertEquals(8192, options.getBufferSize());
+        assertEquals(Map.of("shop", users), options.getRealms());
+        assertEquals(50, options.getThreads());
+        assertEquals("ee10", options.getEnvironment());
+        assertFalse(options.isHelp());
+    }
+
+    @Test
+    public void testDefaults()
+    {
+        LauncherOptions options = LauncherOptions.parse(withMinimum());
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(65535, options.getBufferSize());
+        assertEquals(LauncherOptions.DEFAULT_BUFFER_SIZE, options.getBufferSize());
+        assertEquals(200, options.getThreads());
+        assertNull(options.getEnvironment(), "detected per WAR");
+        assertNull(options.getChmodSocket(), "the umask decides");
+        assertEquals(List.of(), options.getUwsgiSockets(), "nothing binds unless asked");
+        assertEquals(Map.of(), options.getRealms());
+    }
+
+    @Test
+    public void testValueAfterEqualsSign()
+    {
+        LauncherOptions options = LauncherOptions.parse("--socket=:3031", "--war=" + war, "--threads=16", "--realm=shop=" + users);
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(3031, options.getUwsgiSockets().get(0).getPort());
+        assertEquals(16, options.getThreads());
+        assertEquals(Map.of("shop", users), options.getRealms(), "only the first = separates the option from its value");
+    }
+
+    public static Stream<Arguments> addresses()
+    {
+        return Stream.of(
+            Arguments.of("127.0.0.1:3031", "127.0.0.1", 3031, false),
+            Arguments.of(":3031", null, 3031, true),
+            Arguments.of("0.0.0.0:3031", "0.0.0.0", 3031, true),
+            Arguments.of("[::1]:3031", "::1", 3031, false),
+            Arguments.of("[::]:3031", "::", 3031, true),
+            Arguments.of("localhost:0", "localhost", 0, false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("addresses")
+    public void testTcpAddress(String text, String host, int port, boolean allInterfaces)
+    {
+        ListenAddress address = ListenAddress.parse(text);
+
+        assertFalse(address.isUnix());
+        assertEquals(host, address.getHost());
+        assertEquals(port, address.getPort());
+        assertEquals(allInterfaces, address.isAllInterfaces());
+        assertEquals(text, address.toString());
+    }
+
+    @Test
+    public void testUnixAddressIsAbsolute()
+    {
+        ListenAddress relative = ListenAddress.parse("app.sock");
+        ListenAddress absolute = ListenAddress.parse("/run/jetty/app.sock");
+
+        assertTrue(relative.isUnix());
+        assertEquals(Path.of("app.sock").toAbsolutePath(), relative.getUnixPath());
+        assertEquals(Path.of("/run/jetty/app.sock"), absolute.getUnixPath());
+        assertFalse(absolute.isAllInterfaces());
+        assertEquals(-1, absolute.getPort());
+    }
+
+    /**
+     * Each invalid command line and the exact line the user sees for it.
+     */
+    public static Stream<Arguments> mistakes()
+    {
+        String longPath = "/tmp/" + "x".repeat(120) + ".sock";
+        return Stream.of(
+            Arguments.of(withMinimum("--sockt", ":3031"), "unknown option: --sockt (did you mean --socket?)"),
+            Arguments.of(withMinimum("-socket", ":3031"), "unknown option: -socket (did you mean --socket?)"),
+            Arguments.of(withMinimum("--http_socket", ":3031"), "unknown option: --http_socket (did you mean --http-socket?)"),
+            Arguments.of(withMinimum("--env", "ee10"), "unknown option: --env (did you mean --environment?)"),
+            Arguments.of(withMinimum("--frobnicate", "1"), "unknown option: --frobnicate (see --help)"),
+            Arguments.of(withMinimum("--threads"), "--threads: missing value (expected: --threads N)"),
+            Arguments.of(withMinimum("--threads", "--socket", ":3031"), "--threads: missing value (expected: --threads N)"),
+            Arguments.of(withMinimum("--threads", "many"), "--threads: 'many' (expected: a whole number from 8 to 100000)"),
+            Arguments.of(withMinimum("--threads", "2"), "--threads: '2' (expected: a whole number from 8 to 100000)"),
+            Arguments.of(withMinimum("--buffer-size", "100"), "--buffer-size: '100' (expected: a whole number from 512 to 65535)"),
+            Arguments.of(withMinimum("--buffer-size", "70000"), "--buffer-size: '70000' (expected: a whole number from 512 to 65535)"),
+            Arguments.of(withMinimum("--socket", dir.resolve("a.sock").toString(), "--chmod-socket", "rw-rw----"), "--chmod-socket: 'rw-rw----' (expected: three octal digits as for chmod, e.g. 660)"),
+            Arguments.of(withMinimum("--chmod-socket", "660"), "--chmod-socket: 660 but no Unix socket is given (expected: a --socket or --http-socket with a path)"),
+            Arguments.of(withMinimum("--environment", "ee9"), "--environment: 'ee9' (expected: one of ee8, ee10, ee11)"),
+            Arguments.of(withMinimum("--environment", "ee10", "--environment", "ee11"), "--environment: given more than once (expected: once)"),
+            Arguments.of(withMinimum("--war", war.toString()), "--war: given more than once (expected: once)"),
+            Arguments.of(withMinimum("--mount", "shop.war"), "--mount: 'shop.war' (expected: PATH=FILE, e.g. /shop=shop.war)"),
+            Arguments.of(withMinimum("--mount", "shop=" + otherWar), "--mount: context path 'shop' (expected: / or /NAME[/NAME...], without a trailing /)"),
+            Arguments.of(withMinimum("--mount", "/shop/=" + otherWar), "--mount: context path '/shop/' (expected: / or /NAME[/NAME...], without a trailing /)"),
+            Arguments.of(withMinimum("--mount", "/=" + otherWar), "--mount: context path / is deployed twice (expected: one WAR per context path)"),
+            Arguments.of(withMinimum("--mount", "/shop=" + dir.resolve("missing.war")), "--mount: " + dir.resolve("missing.war") + " does not exist (expected: a WAR file or an exploded WAR directory)"),
+            Arguments.of(withMinimum("--realm", "shop"), "--realm: 'shop' (expected: NAME=FILE, e.g. myrealm=etc/users.properties)"),
+            Arguments.of(withMinimum("--realm", "shop=" + users, "--realm", "shop=" + users), "--realm: realm 'shop' is given more than once (expected: one file per realm name)"),
+            Arguments.of(withMinimum("--realm", "shop=" + dir.resolve("nobody.properties")), "--realm: shop=" + dir.resolve("nobody.properties") + ": file not found or not readable (expected: a readable properties file)"),
+            Arguments.of(withMinimum("--socket", "3031"), "--socket: '3031' is not an address (expected: HOST:PORT, :PORT or a Unix socket path; did you mean 127.0.0.1:3031?)"),
+            Arguments.of(withMinimum("--socket", "127.0.0.1:70000"), "--socket: '127.0.0.1:70000' has port '70000' (expected: 0 to 65535, 0 for any free port)"),
+            Arguments.of(withMinimum("--socket", "127.0.0.1:http"), "--socket: '127.0.0.1:http' has port 'http' (expected: 0 to 65535, 0 for any free port)"),
+            Arguments.of(withMinimum("--socket", "::1:3031"), "--socket: '::1:3031' has an IPv6 host without brackets (expected: [ADDRESS]:PORT, e.g. [::1]:3031)"),
+            Arguments.of(withMinimum("--socket", "127.0.0.1:8080"), "--socket: 127.0.0.1:8080 is already given (expected: each address once)"),
+            Arguments.of(withMinimum("--socket", longPath), "--socket: Unix socket path " + longPath + " is 130 bytes long (expected: at most 107)"),
+            Arguments.of(withMinimum("--socket", dir.resolve("no/such/dir/app.sock").toString()), "socket " + dir.resolve("no/such/dir/app.sock") + ": directory " + dir.resolve("no/such/dir") + " does not exist (expected: an existing directory)"),
+            Arguments.of(withMinimum("app.war"), "unexpected argument: 'app.war' (expected: options starting with --; did you mean --war app.war?)"),
+            Arguments.of(withMinimum("hello"), "unexpected argument: 'hello' (expected: options starting with --)"),
+            Arguments.of(new String[]{"--war", war.toString()}, "nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)"),
+            Arguments.of(new String[]{"--socket", "127.0.0.1:3031"}, "nothing to deploy (expected: --war FILE or --mount PATH=FILE)"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("mistakes")
+    public void testMistakeIsReportedInOneLine(String[] args, String expected)
+    {
+        assertEquals(List.of(expected), LauncherOptions.parse(args).validate());
+    }
+
+    @Test
+    public void testEveryProblemReportedAtOnce()
+    {
+        List<String> problems = LauncherOptions.parse("--sockt", ":3031", "--threads", "0", "--environment", "ee7").validate();
+
+        assertEquals(List.of(
+            "unknown option: --sockt (did you mean --socket?)",
+            "--threads: '0' (expected: a whole number from 8 to 100000)",
+            "--environment: 'ee7' (expected: one of ee8, ee10, ee11)",
+            "nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)",
+            "nothing to deploy (expected: --war FILE or --mount PATH=FILE)"), problems);
+    }
+
+    @Test
+    public void testHelpNeedsNothingElse()
+    {
+        LauncherOptions options = LauncherOptions.parse("--help");
+
+        assertTrue(options.isHelp());
+        assertEquals(List.of(), options.validate(), "--help alone is a complete command line");
+        assertTrue(LauncherOptions.parse("-h").isHelp());
+    }
+
+    @Test
+    public void testUsageListsEveryOption()
+    {
+        String usage = LauncherOptions.usage();
+
+        for (String flag : List.of("--socket ADDRESS", "--http-socket ADDRESS", "--war FILE", "--mount PATH=FILE", "--chmod-socket MODE",
+            "--buffer-size BYTES", "--realm NAME=FILE", "--threads N", "--environment ENV", "--help"))
+        {
+            assertTrue(usage.contains(flag), () -> flag + " missing from\n" + usage);
+        }
+        assertTrue(usage.contains("127.0.0.1:PORT or a Unix socket is the safe"), usage);
+    }
+
+    public static Stream<Arguments> editDistances()
+    {
+        return Stream.of(
+            Arguments.of("--socket", "--socket", 0),
+            Arguments.of("--sockt", "--socket", 1),
+            Arguments.of("--scoket", "--socket", 2),
+            Arguments.of("", "abc", 3),
+            Arguments.of("kitten", "sitting", 3));
+    }
+
+    @ParameterizedTest
+    @MethodSource("editDistances")
+    public void testEditDistance(String a, String b, int expected)
+    {
+        assertEquals(expected, LauncherOptions.editDistance(a, b));
+        assertEquals(expected, LauncherOptions.editDistance(b, a));
+    }
+}

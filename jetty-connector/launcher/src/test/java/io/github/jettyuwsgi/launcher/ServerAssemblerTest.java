@@ -1,0 +1,84 @@
+package io.github.jettyuwsgi.launcher;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * What the assembler checks before it loads any environment; deploying real WARs is tested end to end in
+ * launcher-dist, where the environments exist.
+ */
+public class ServerAssemblerTest
+{
+    @TempDir
+    Path dir;
+
+    private Path warWithLogin(String name, String realmName) throws IOException
+    {
+        String xml = "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\"><login-config><auth-method>BASIC</auth-method>" +
+            (realmName == null ? "" : "<realm-name>" + realmName + "</realm-name>") + "</login-config></web-app>";
+        Path war = dir.resolve(name);
+        try (OutputStream file = Files.newOutputStream(war); ZipOutputStream zip = new ZipOutputStream(file))
+        {
+            zip.putNextEntry(new ZipEntry("WEB-INF/web.xml"));
+            zip.write(xml.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return war;
+    }
+
+    private List<String> problemsOf(String... args)
+    {
+        LauncherOptions options = LauncherOptions.parse(args);
+        assertEquals(List.of(), options.validate());
+        // No lib/ here: had the check not failed first, loading the environment would.
+        ServerAssembler assembler = new ServerAssembler(options, new EnvironmentLoader(dir.resolve("no-home")));
+        return assertThrows(UsageException.class, assembler::assemble).getProblems();
+    }
+
+    @Test
+    public void testRealmNamedByWarMustBeGiven() throws IOException
+    {
+        Path war = warWithLogin("shop.war", "shop");
+        Path users = Files.writeString(dir.resolve("users.properties"), "alice: secret,user\n");
+
+        assertEquals(List.of("WAR " + war + " at /: WEB-INF/web.xml asks for realm 'shop' (expected: --realm shop=FILE)"),
+            problemsOf("--http-socket", "127.0.0.1:0", "--war", war.toString()));
+        assertEquals(List.of("WAR " + war + " at /: WEB-INF/web.xml asks for realm 'shop' (expected: --realm shop=FILE; given: other)"),
+            problemsOf("--http-socket", "127.0.0.1:0", "--war", war.toString(), "--realm", "other=" + users));
+    }
+
+    @Test
+    public void testUnnamedRealmNeedsExactlyOne() throws IOException
+    {
+        Path war = warWithLogin("shop.war", null);
+        Path users = Files.writeString(dir.resolve("users.properties"), "alice: secret,user\n");
+
+        assertEquals(List.of("WAR " + war + " at /: WEB-INF/web.xml has a login-config without realm-name, so it needs exactly one --realm (given: 2)"),
+            problemsOf("--http-socket", "127.0.0.1:0", "--war", war.toString(), "--realm", "a=" + users, "--realm", "b=" + users));
+    }
+
+    @Test
+    public void testEveryWarIsCheckedBeforeReporting() throws IOException
+    {
+        Path shop = warWithLogin("shop.war", "shop");
+        Path broken = Files.writeString(dir.resolve("broken.war"), "not a zip");
+
+        List<String> problems = problemsOf("--http-socket", "127.0.0.1:0", "--war", shop.toString(), "--mount", "/broken=" + broken);
+
+        assertEquals(2, problems.size(), problems::toString);
+        assertEquals("WAR " + shop + " at /: WEB-INF/web.xml asks for realm 'shop' (expected: --realm shop=FILE)", problems.get(0));
+        assertEquals("WAR " + broken + " at /broken: " + broken.toAbsolutePath() + ": cannot read WEB-INF/web.xml", problems.get(1));
+    }
+}
