@@ -235,7 +235,8 @@ public final class LauncherOptions
         try
         {
             ListenAddress address = ListenAddress.parse(value);
-            if (uwsgiSockets.contains(address) || httpSockets.contains(address))
+            // Port 0 is "any free port": each socket gets its own, so it can be given any number of times.
+            if (address.getPort() != 0 && (uwsgiSockets.contains(address) || httpSockets.contains(address)))
                 problems.add(flag + ": " + value + " is already given (expected: each address once)");
             else
                 addresses.add(address);

@@ -92,6 +92,16 @@ public class LauncherOptionsTest
     }
 
     @Test
+    public void testAnyFreePortMayBeAskedForTwice()
+    {
+        LauncherOptions options = LauncherOptions.parse(withMinimum("--socket", "127.0.0.1:0", "--socket", "127.0.0.1:0", "--http-socket", "127.0.0.1:0"));
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(2, options.getUwsgiSockets().size());
+        assertEquals(2, options.getHttpSockets().size());
+    }
+
+    @Test
     public void testValueAfterEqualsSign()
     {
         LauncherOptions options = LauncherOptions.parse("--socket=:3031", "--war=" + war, "--threads=16", "--realm=shop=" + users);

@@ -1,0 +1,110 @@
+package io.github.jettyuwsgi.launcher.dist;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The launcher's contract with the person or service manager running it: help, one-line errors with exit status 2
+ * for mistakes and 1 for a failed start, and a graceful stop on SIGTERM.
+ */
+class LauncherCommandLineIT
+{
+    @TempDir
+    Path work;
+
+    @Test
+    void testHelp()
+    {
+        LauncherRun.Finished run = LauncherRun.runToEnd(work, "--help");
+
+        assertEquals(0, run.status(), run::err);
+        assertTrue(run.out().startsWith("Usage: java -jar jetty-uwsgi-launcher.jar [OPTIONS]\n"), run::out);
+        assertTrue(run.out().contains("--socket ADDRESS"), run::out);
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void testMistakeIsOneLineAndStatus2()
+    {
+        LauncherRun.Finished run = LauncherRun.runToEnd(work, "--sockt", "127.0.0.1:0", "--http-socket", "127.0.0.1:0",
+            "--war", LauncherRun.war(FeaturesWarChecks.LEGACY_WAR).toString());
+
+        assertEquals(2, run.status(), run::err);
+        assertEquals("jetty-uwsgi: unknown option: --sockt (did you mean --socket?)\n", run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void testWarAskingForAMissingRealmIsAMistake()
+    {
+        LauncherRun.Finished run = LauncherRun.runToEnd(work, "--http-socket", "127.0.0.1:0", "--war", LauncherRun.war(FeaturesWarChecks.FEATURES_WAR).toString());
+
+        assertEquals(2, run.status(), run::err);
+        assertEquals(List.of("jetty-uwsgi: WAR " + LauncherRun.war(FeaturesWarChecks.FEATURES_WAR) + " at /: WEB-INF/web.xml asks for realm 'features' (expected: --realm features=FILE)"),
+            run.messages(), run::err);
+        assertFalse(run.err().contains("\tat "), run::err);
+    }
+
+    @Test
+    void testPortInUseFailsStartWithStatus1() throws IOException
+    {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            LauncherRun.Finished run = LauncherRun.runToEnd(work, "--http-socket", "127.0.0.1:" + taken.getLocalPort(),
+                "--mount", "/legacy=" + LauncherRun.war(FeaturesWarChecks.LEGACY_WAR));
+
+            assertEquals(1, run.status(), run::err);
+            List<String> messages = run.messages();
+            assertEquals(1, messages.size(), run::err);
+            assertTrue(messages.get(0).startsWith("jetty-uwsgi: cannot start: Failed to bind to "), run::err);
+            assertTrue(messages.get(0).endsWith(":" + taken.getLocalPort() + ": Address already in use"), run::err);
+        }
+    }
+
+    @Test
+    void testSigtermLetsRequestsInFlightFinish() throws Exception
+    {
+        Path users = Files.writeString(work.resolve("users.properties"), "alice: secret,user\n");
+        Path unixSocket = work.resolve("uwsgi.sock");
+        try (LauncherRun launcher = LauncherRun.start(work, "--http-socket", "127.0.0.1:0", "--socket", unixSocket.toString(),
+            "--war", LauncherRun.war(FeaturesWarChecks.FEATURES_WAR).toString(), "--realm", "features=" + users))
+        {
+            URI base = URI.create("http://127.0.0.1:" + launcher.boundPort("http"));
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            assertEquals(200, client.send(HttpRequest.newBuilder(base.resolve("/slow?millis=0")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(base.resolve("/slow?millis=3000")).build(), HttpResponse.BodyHandlers.ofString());
+            // Long enough for the request to reach the servlet, well within its 3 s and the 5 s stop timeout.
+            Thread.sleep(1000);
+            long stopAt = System.nanoTime();
+            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(launcher::stop);
+
+            HttpResponse<String> response = inFlight.get(20, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode(), response::body);
+            assertEquals("slept 3000 ms\n", response.body());
+            assertEquals(143, status.get(30, TimeUnit.SECONDS), launcher::describe);
+            assertTrue(System.nanoTime() - stopAt < TimeUnit.SECONDS.toNanos(10), "stopped within the stop timeout");
+            assertFalse(Files.exists(unixSocket), "the Unix socket file is removed on stop");
+            assertThrows(IOException.class, () -> client.send(HttpRequest.newBuilder(base.resolve("/slow?millis=0")).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+}
