@@ -11,6 +11,7 @@ import org.eclipse.jetty.http.HostPortHttpField;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpScheme;
 import org.eclipse.jetty.http.HttpTokens;
 import org.eclipse.jetty.http.HttpURI;
@@ -239,22 +240,34 @@ public final class UwsgiRequestMapping
                 case CONTENT_TYPE ->
                 {
                     if (!cgiContentType)
-                        fields.add(header, value);
+                        fields.add(field(header, value));
                 }
                 // nginx forwards the client's "chunked" after de-chunking and counting the body itself.
                 case TRANSFER_ENCODING ->
                 {
                     if (framing.kind() == BodyFraming.Kind.CHUNKED)
-                        fields.add(header, value);
+                        fields.add(field(header, value));
                 }
-                default -> fields.add(new HttpField(header, value));
+                default -> fields.add(field(header, value));
             }
         }
         if (cgiContentType)
-            fields.add(HttpHeader.CONTENT_TYPE, contentType);
+            fields.add(field(HttpHeader.CONTENT_TYPE, contentType));
         String contentLength = vars.get(BodyFraming.CONTENT_LENGTH);
         if (framing.kind() != BodyFraming.Kind.CHUNKED && contentLength != null && !contentLength.isEmpty())
             fields.add(new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, framing.contentLength()));
+    }
+
+    /**
+     * A well-known field from the cache Jetty's HTTP parser uses, so that common headers cost no allocation and an
+     * application sees exactly the field objects (e.g. the parsed {@code Content-Type}) it would see over HTTP.
+     */
+    private static HttpField field(HttpHeader header, String value)
+    {
+        HttpField cached = HttpParser.CACHE.get(header.asString() + ": " + value);
+        if (cached != null && cached.getHeader() == header && value.equalsIgnoreCase(cached.getValue()))
+            return cached;
+        return new HttpField(header, value);
     }
 
     /**

@@ -224,6 +224,17 @@ public class UwsgiRequestMappingTest
     }
 
     @Test
+    public void testWellKnownFieldsAreJettysCachedFields()
+    {
+        UwsgiRequest request = map("REQUEST_METHOD", "POST", "REQUEST_URI", "/", "CONTENT_LENGTH", "2",
+            "CONTENT_TYPE", "application/json; charset=UTF-8", "HTTP_ACCEPT", "*/*");
+        HttpFields fields = request.metaData().getHttpFields();
+        // the very objects Jetty's HTTP parser would hand the application for the same header lines
+        assertTrue(fields.getField(HttpHeader.CONTENT_TYPE) == org.eclipse.jetty.http.HttpParser.CACHE.get("Content-Type: application/json; charset=utf-8"));
+        assertTrue(fields.getField(HttpHeader.ACCEPT) == org.eclipse.jetty.http.HttpParser.CACHE.get("Accept: */*"));
+    }
+
+    @Test
     public void testHttpContentTypeIsUsedWhenTheCgiVarIsAbsent()
     {
         UwsgiRequest request = map("REQUEST_METHOD", "POST", "REQUEST_URI", "/", "CONTENT_LENGTH", "3", "HTTP_CONTENT_TYPE", "text/csv");

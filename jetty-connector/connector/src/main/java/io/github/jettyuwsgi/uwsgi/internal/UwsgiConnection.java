@@ -60,7 +60,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     private final Attributes attributes = new Attributes.Lazy();
     private final ByteBufferPool bufferPool;
     private final UwsgiParser parser;
-    private final String id;
+    private String id;
     private boolean useInputDirectByteBuffers;
     private boolean useOutputDirectByteBuffers;
     private RetainableByteBuffer inputBuffer;
@@ -74,7 +74,6 @@ public class UwsgiConnection extends AbstractMetaDataConnection
         super(connector, httpConfiguration, endPoint);
         this.bufferPool = connector.getByteBufferPool();
         this.parser = new UwsgiParser(new ParserListener(), uwsgiConfiguration.getMaxVarsSize());
-        this.id = StringUtil.randomAlphaNumeric(16);
     }
 
     public void setUseInputDirectByteBuffers(boolean useInputDirectByteBuffers)
@@ -102,6 +101,9 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     @Override
     public String getId()
     {
+        // Lazy: most requests never ask, and a fresh id for every short-lived uwsgi connection is measurable.
+        if (id == null)
+            id = StringUtil.randomAlphaNumeric(16);
         return id;
     }
 
