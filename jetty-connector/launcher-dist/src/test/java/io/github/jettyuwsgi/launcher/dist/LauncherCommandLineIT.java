@@ -81,6 +81,26 @@ class LauncherCommandLineIT
     }
 
     @Test
+    void testAllInterfacesWarnsAndBufferSizeLimitsVars() throws Exception
+    {
+        try (LauncherRun launcher = LauncherRun.start(work, "--socket", ":0", "--buffer-size", "1024",
+            "--mount", "/legacy=" + LauncherRun.war(FeaturesWarChecks.LEGACY_WAR)))
+        {
+            int port = launcher.boundPort("uwsgi");
+            String log = launcher.log();
+            assertTrue(log.contains("uwsgi socket :0 listens on all interfaces: any host that reaches it can send requests with forged REMOTE_ADDR and HTTPS vars; use 127.0.0.1:0 when the frontend runs on this machine"), launcher::describe);
+            assertTrue(log.contains("uwsgi socket bound: *:" + port + " (all interfaces)"), launcher::describe);
+
+            assertEquals(200, UwsgiPacket.get("/legacy/hello").sendTo(port).getStatus());
+            // 1100 bytes of cookie alone exceed a 1024-byte vars block: the packet is refused before any request exists.
+            byte[] refused = UwsgiPacket.get("/legacy/hello").with("HTTP_COOKIE", "c=" + "x".repeat(1100)).sendRawTo(port);
+            assertEquals(0, refused.length, () -> new String(refused));
+            assertTrue(launcher.log().contains("(expected: at most 1024; raise buffer-size)"), launcher::describe);
+            assertEquals(143, launcher.stop());
+        }
+    }
+
+    @Test
     void testSigtermLetsRequestsInFlightFinish() throws Exception
     {
         Path users = Files.writeString(work.resolve("users.properties"), "alice: secret,user\n");

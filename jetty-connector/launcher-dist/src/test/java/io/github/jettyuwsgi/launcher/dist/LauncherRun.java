@@ -173,11 +173,11 @@ final class LauncherRun implements AutoCloseable
 
     /**
      * @param kind {@code "uwsgi"} or {@code "http"}
-     * @return the port of the first TCP socket of that kind the log says was bound
+     * @return the port of the first TCP socket of that kind the log says was bound, on loopback or on all interfaces
      */
     int boundPort(String kind)
     {
-        Matcher matcher = Pattern.compile(kind + " socket bound: 127\\.0\\.0\\.1:(\\d+)").matcher(log());
+        Matcher matcher = Pattern.compile(kind + " socket bound: (?:127\\.0\\.0\\.1|\\*):(\\d+)").matcher(log());
         assertTrue(matcher.find(), () -> "no '" + kind + " socket bound' line in the log\n" + describe());
         return Integer.parseInt(matcher.group(1));
     }

@@ -54,6 +54,15 @@ final class UwsgiPacket
         return packet;
     }
 
+    /**
+     * @return this packet with one more var, e.g. a header as nginx forwards it ({@code HTTP_COOKIE})
+     */
+    UwsgiPacket with(String name, String value)
+    {
+        vars.put(name, value);
+        return this;
+    }
+
     byte[] toBytes()
     {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
@@ -106,7 +115,27 @@ final class UwsgiPacket
         }
     }
 
+    /**
+     * @return every byte a uwsgi TCP socket answered before it closed the connection
+     */
+    byte[] sendRawTo(int port) throws IOException
+    {
+        try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port)))
+        {
+            return exchangeRaw(channel);
+        }
+    }
+
     private HttpTester.Response exchange(SocketChannel channel) throws IOException
+    {
+        byte[] response = exchangeRaw(channel);
+        HttpTester.Response parsed = HttpTester.parseResponse(ByteBuffer.wrap(response));
+        if (parsed == null)
+            throw new IOException("no complete HTTP response in " + response.length + " bytes: " + new String(response, StandardCharsets.ISO_8859_1));
+        return parsed;
+    }
+
+    private byte[] exchangeRaw(SocketChannel channel) throws IOException
     {
         ByteBuffer request = ByteBuffer.wrap(toBytes());
         while (request.hasRemaining())
@@ -122,9 +151,6 @@ final class UwsgiPacket
             response.write(buffer.array(), 0, buffer.limit());
             buffer.clear();
         }
-        HttpTester.Response parsed = HttpTester.parseResponse(ByteBuffer.wrap(response.toByteArray()));
-        if (parsed == null)
-            throw new IOException("no complete HTTP response in " + response.size() + " bytes: " + response.toString(StandardCharsets.ISO_8859_1));
-        return parsed;
+        return response.toByteArray();
     }
 }
