@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>User mistakes get one line each on standard error and exit status {@value #EXIT_USAGE}, never a stack trace; a
  * server that fails to start (a port in use, a WAR that throws) gets one line and exit status {@value #EXIT_FAILURE},
- * with Jetty's own log above it for the details.</p>
+ * with Jetty's own log above it for the details. A running server stops on SIGTERM through Jetty's shutdown hook,
+ * gracefully, and the JVM then exits with 143 (128 + SIGTERM) as any JVM stopped by that signal.</p>
  */
 public final class Launcher
 {
@@ -46,7 +47,8 @@ public final class Launcher
      * Parses, starts, and waits for the server to stop.
      *
      * @param args the command line
-     * @return the exit status: 0 after a clean stop or {@code --help}, {@value #EXIT_FAILURE} or {@value #EXIT_USAGE}
+     * @return the exit status: 0 after {@code --help} or once the server has stopped (in practice the JVM is exiting
+     * by then), {@value #EXIT_FAILURE} or {@value #EXIT_USAGE}
      */
     int run(String[] args)
     {

@@ -328,7 +328,8 @@ public final class LauncherOptions
         List<String> all = new ArrayList<>(problems);
         if (help)
             return all;
-        if (uwsgiSockets.isEmpty() && httpSockets.isEmpty())
+        // Only when none was given at all: a socket given wrongly has been reported already.
+        if (!given.contains(Option.SOCKET) && !given.contains(Option.HTTP_SOCKET))
             all.add("nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)");
         for (ListenAddress address : getAllSockets())
         {
@@ -339,7 +340,7 @@ public final class LauncherOptions
             all.add("--chmod-socket: " + chmodSocket + " but no Unix socket is given (expected: a --socket or --http-socket with a path)");
 
         List<Mount> deployments = getDeployments();
-        if (deployments.isEmpty())
+        if (!given.contains(Option.WAR) && !given.contains(Option.MOUNT))
             all.add("nothing to deploy (expected: --war FILE or --mount PATH=FILE)");
         Set<String> contextPaths = new HashSet<>();
         for (Mount mount : deployments)
@@ -371,17 +372,38 @@ public final class LauncherOptions
         usage.append("uWSGI routers) and over plain HTTP.\n\n");
         for (Option option : Option.values())
         {
-            String left = "  " + option.flag + " " + option.valueName;
-            usage.append(String.format("%-26s%s%s%n", left, option.description, option.repeatable ? "; repeatable" : ""));
+            appendOption(usage, option.flag + " " + option.valueName, option.description + (option.repeatable ? "; repeatable" : ""));
         }
-        usage.append(String.format("%-26s%s%n", "  -h, --help", "print this help"));
+        appendOption(usage, "-h, --help", "print this help");
         usage.append("\n");
         usage.append("Nothing listens unless a --socket or --http-socket asks for it. The uwsgi vars (REMOTE_ADDR, HTTPS, ...)\n");
         usage.append("are trusted, so only the frontend may reach a uwsgi socket: 127.0.0.1:PORT or a Unix socket is the safe\n");
         usage.append("form; :PORT listens on all interfaces, as in uWSGI, and logs a warning.\n");
-        usage.append("Exit status: 0 after a clean stop (SIGTERM waits up to " + STOP_TIMEOUT_MILLIS / 1000 + "s for requests in flight),\n");
-        usage.append("1 when start-up fails, 2 for a usage error.\n");
+        usage.append("SIGTERM stops gracefully: requests in flight get up to " + STOP_TIMEOUT_MILLIS / 1000 + "s to finish, then the exit status is 143.\n");
+        usage.append("Exit status 1: start-up failed; 2: a usage error.\n");
         return usage.toString();
+    }
+
+    private static void appendOption(StringBuilder usage, String left, String description)
+    {
+        // Wrap the description in its column, so the help reads well in an 80-to-120-column terminal.
+        int indent = 26;
+        int width = 110;
+        StringBuilder line = new StringBuilder(String.format("  %-" + (indent - 2) + "s", left));
+        for (String word : description.split(" "))
+        {
+            if (line.length() + 1 + word.length() > width && line.length() > indent)
+            {
+                usage.append(line.toString().stripTrailing()).append('\n');
+                line = new StringBuilder(" ".repeat(indent));
+            }
+            else if (line.length() > indent)
+            {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        usage.append(line).append('\n');
     }
 
     /**

@@ -214,6 +214,16 @@ public class LauncherOptionsTest
     }
 
     @Test
+    public void testWrongSocketOrWarIsNotAlsoReportedAsMissing()
+    {
+        List<String> problems = LauncherOptions.parse("--socket", "3031", "--war", dir.resolve("nope.war").toString()).validate();
+
+        assertEquals(List.of(
+            "--socket: '3031' is not an address (expected: HOST:PORT, :PORT or a Unix socket path; did you mean 127.0.0.1:3031?)",
+            "--war: " + dir.resolve("nope.war") + " does not exist (expected: a WAR file or an exploded WAR directory)"), problems);
+    }
+
+    @Test
     public void testHelpNeedsNothingElse()
     {
         LauncherOptions options = LauncherOptions.parse("--help");
@@ -234,6 +244,7 @@ public class LauncherOptionsTest
             assertTrue(usage.contains(flag), () -> flag + " missing from\n" + usage);
         }
         assertTrue(usage.contains("127.0.0.1:PORT or a Unix socket is the safe"), usage);
+        assertTrue(usage.lines().allMatch(line -> line.length() <= 110), usage);
     }
 
     public static Stream<Arguments> editDistances()
