@@ -1,0 +1,99 @@
+package io.github.jettyuwsgi.config;
+
+import java.util.function.Function;
+
+/**
+ * One substitution pass of uWSGI over an option value ({@code uwsgi_apply_config_pass}): {@code $(NAME)},
+ * {@code @(file)} or {@code %(placeholder)}, depending on the symbol. The scanner is ported as it is, quirks
+ * included, because configs in the wild depend on them:
+ * <ul>
+ * <li>nested parentheses belong to the key; a symbol inside a key restarts the scan, so the innermost
+ * {@code $(...)} is replaced first;</li>
+ * <li>a key the hook cannot resolve is left as written ({@code $(UNSET)} stays);</li>
+ * <li>after a replacement the scan restarts at index 1, not 0, so a replacement that itself starts with
+ * {@code %(} is not expanded again, while one preceded by other text is ({@code %(a)} with {@code a = %(b)} gives
+ * {@code %(b)}; {@code x%(a)} gives {@code x} and the value of {@code b}).</li>
+ * </ul>
+ */
+final class ConfigPass
+{
+    /**
+     * uWSGI would loop forever on {@code a = x%(a)}; we stop after this many replacements in one value.
+     */
+    static final int MAX_REPLACEMENTS = 10_000;
+
+    private ConfigPass()
+    {
+    }
+
+    /**
+     * @param hook resolves a key, or returns null to leave it as written
+     * @throws ConfigException when the value keeps growing (a placeholder that refers to itself)
+     */
+    static String apply(String value, char symbol, Function<String, String> hook, Origin origin)
+    {
+        int hasSymbol = 0;
+        int depth = 0;
+        int keyStart = -1;
+        int replacements = 0;
+        for (int j = 0; j < value.length(); j++)
+        {
+            char c = value.charAt(j);
+            if (c == symbol)
+            {
+                hasSymbol = 1;
+            }
+            else if (c == '(' && hasSymbol == 1)
+            {
+                hasSymbol = 2;
+                depth = 0;
+                keyStart = j + 1;
+            }
+            else if (hasSymbol > 1)
+            {
+                if (c == '(')
+                {
+                    hasSymbol++;
+                    depth++;
+                }
+                else if (c == ')')
+                {
+                    if (depth > 0)
+                    {
+                        hasSymbol++;
+                        depth--;
+                        continue;
+                    }
+                    if (hasSymbol <= 2)
+                    {
+                        keyStart = -1;
+                        hasSymbol = 0;
+                        continue;
+                    }
+                    int keyEnd = keyStart + hasSymbol - 2;
+                    String replacement = hook.apply(value.substring(keyStart, keyEnd));
+                    if (replacement != null)
+                    {
+                        if (++replacements > MAX_REPLACEMENTS)
+                            throw ConfigException.at(origin, "more than " + MAX_REPLACEMENTS + " " + symbol +
+                                "(...) replacements in one value: a placeholder refers to itself?");
+                        value = value.substring(0, keyStart - 2) + replacement + value.substring(keyEnd + 1);
+                        // uWSGI sets j = 0 and its loop then increments it: the scan resumes at index 1
+                        j = 0;
+                    }
+                    keyStart = -1;
+                    hasSymbol = 0;
+                }
+                else
+                {
+                    hasSymbol++;
+                }
+            }
+            else
+            {
+                hasSymbol = 0;
+            }
+        }
+        return value;
+    }
+}

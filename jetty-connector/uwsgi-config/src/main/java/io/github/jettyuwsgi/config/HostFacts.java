@@ -1,0 +1,96 @@
+package io.github.jettyuwsgi.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The facts about the running process that uWSGI's process-wide magic variables and {@code $(ENV)} read: working
+ * directory ({@code %v}), hostname ({@code %h}), CPU count ({@code %k}), user and group ({@code %u %U %g %G}), start
+ * time ({@code %t %T}), version ({@code %V}), binary ({@code %b}) and the environment. {@link #current()} reads them
+ * from the JVM; tests pass fixed ones so that expected values do not depend on the machine.
+ *
+ * @param workingDirectory uWSGI's {@code cwd}; relative config paths, {@code @(file)} and {@code if-exists} resolve
+ * against it
+ * @param environment the environment seen at config time ({@code $(X)}, {@code if-env}, {@code UWSGI_*} options)
+ * @param hostname {@code %h}
+ * @param cpus {@code %k}
+ * @param uid {@code %u}
+ * @param user {@code %U}
+ * @param gid {@code %g}
+ * @param group {@code %G}
+ * @param startMicros the instance start time in microseconds since the epoch ({@code %T}; {@code %t} is in seconds)
+ * @param version {@code %V}
+ * @param binaryPath {@code %b}
+ * @param reload whether this load is a reload ({@code if-reload})
+ */
+public record HostFacts(Path workingDirectory, Map<String, String> environment, String hostname, int cpus, long uid,
+                        String user, long gid, String group, long startMicros, String version, String binaryPath,
+                        boolean reload)
+{
+    /**
+     * The value of {@code %V} by default: the uWSGI version whose dialect this library implements, so that configs
+     * testing it keep working.
+     */
+    public static final String UWSGI_DIALECT_VERSION = "2.0.21";
+
+    public HostFacts
+    {
+        Objects.requireNonNull(workingDirectory, "workingDirectory");
+        environment = Map.copyOf(environment);
+    }
+
+    /**
+     * @return the facts of this JVM process
+     */
+    public static HostFacts current()
+    {
+        Path cwd = Path.of("").toAbsolutePath();
+        long uid = -1;
+        long gid = -1;
+        String group = null;
+        try
+        {
+            // /proc/self belongs to the process's effective uid and gid: the JDK has no getuid().
+            Path self = Path.of("/proc/self");
+            uid = ((Number)Files.getAttribute(self, "unix:uid")).longValue();
+            gid = ((Number)Files.getAttribute(self, "unix:gid")).longValue();
+            GroupPrincipal principal = Files.readAttributes(self, PosixFileAttributes.class).group();
+            group = principal.getName();
+        }
+        catch (IOException | UnsupportedOperationException | IllegalArgumentException x)
+        {
+            // not Linux: leave the numeric ids unknown rather than guess
+        }
+        String user = System.getProperty("user.name");
+        String binary = ProcessHandle.current().info().command().orElse("java");
+        long micros = System.currentTimeMillis() * 1000L;
+        return new HostFacts(cwd, System.getenv(), kernelHostname(), Runtime.getRuntime().availableProcessors(), uid,
+            user, gid, group == null ? Long.toString(gid) : group, micros, UWSGI_DIALECT_VERSION, binary, false);
+    }
+
+    private static String kernelHostname()
+    {
+        // uWSGI uses gethostname(2); on Linux that is the kernel's hostname, which a DNS lookup could rename.
+        try
+        {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        }
+        catch (IOException x)
+        {
+            try
+            {
+                return InetAddress.getLocalHost().getHostName();
+            }
+            catch (IOException y)
+            {
+                return "localhost";
+            }
+        }
+    }
+}
