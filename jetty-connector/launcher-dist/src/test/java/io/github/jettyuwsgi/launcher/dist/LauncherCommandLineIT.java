@@ -81,6 +81,26 @@ class LauncherCommandLineIT
     }
 
     @Test
+    void testWarThatFailsToDeployFailsStartWithStatus1() throws IOException
+    {
+        // An exploded WAR whose only servlet cannot be loaded: Jetty's log has the details, the user gets one line.
+        Path war = Files.createDirectories(work.resolve("broken/WEB-INF"));
+        Files.writeString(war.resolve("web.xml"), """
+            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+              <servlet><servlet-name>missing</servlet-name><servlet-class>no.such.Servlet</servlet-class><load-on-startup>1</load-on-startup></servlet>
+            </web-app>
+            """);
+
+        LauncherRun.Finished run = LauncherRun.runToEnd(work, "--http-socket", "127.0.0.1:0", "--war", war.getParent().toString());
+
+        assertEquals(1, run.status(), run::err);
+        List<String> messages = run.messages();
+        assertEquals(1, messages.size(), run::err);
+        assertTrue(messages.get(0).startsWith("jetty-uwsgi: cannot start: "), run::err);
+        assertTrue(messages.get(0).contains("no.such.Servlet"), run::err);
+    }
+
+    @Test
     void testAllInterfacesWarnsAndBufferSizeLimitsVars() throws Exception
     {
         try (LauncherRun launcher = LauncherRun.start(work, "--socket", ":0", "--buffer-size", "1024",
