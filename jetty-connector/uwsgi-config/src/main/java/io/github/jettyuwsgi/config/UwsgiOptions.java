@@ -28,7 +28,10 @@ public final class UwsgiOptions
      */
     public static final Set<String> LAUNCHER_OPTIONS = Set.of("war", "app", "jwsgi");
 
-    /** A suggestion is offered only within this many single-character edits. */
+    /**
+     * A suggestion is offered only within this many single-character edits, and within one edit per four characters
+     * of the key: two edits would turn any short placeholder name ({@code base}) into some option ({@code pause}).
+     */
     private static final int MAX_SUGGESTION_DISTANCE = 2;
 
     private static final String RESOURCE = "uwsgi-2.0.21-options.txt";
@@ -102,13 +105,14 @@ public final class UwsgiOptions
     }
 
     /**
-     * @return the known option closest to {@code key} by edit distance, if it is within two edits
-     * ({@code thread} → {@code threads}, {@code post buffering} → {@code post-buffering})
+     * @return the known option closest to {@code key} by edit distance, if it is close enough to be a typo
+     * ({@code thread} → {@code threads}, {@code post buffering} → {@code post-buffering}); the first in table
+     * order among equally close ones
      */
     public Optional<String> suggest(String key)
     {
         String best = null;
-        int bestDistance = MAX_SUGGESTION_DISTANCE + 1;
+        int bestDistance = Math.min(MAX_SUGGESTION_DISTANCE, Math.max(1, key.length() / 4)) + 1;
         for (String name : options.keySet())
         {
             if (Math.abs(name.length() - key.length()) >= bestDistance)
