@@ -68,27 +68,37 @@ public final class UwsgiRequestMapping
      */
     public static UwsgiRequest map(UwsgiVars vars, InetSocketAddress fallbackRemote)
     {
-        BodyFraming framing = BodyFraming.of(vars);
+        return map(vars, BodyFraming.of(vars), fallbackRemote);
+    }
 
-        String method = vars.getSingle("REQUEST_METHOD");
+    /**
+     * @param vars a packet's vars
+     * @param framing the body framing the parser already derived from the same vars with {@link BodyFraming#of}
+     * @param fallbackRemote the transport's peer address, used only when the vars carry no {@code REMOTE_ADDR}
+     * @return the request the frontend received
+     * @throws UwsgiException when the vars cannot describe a request; the caller answers 400
+     */
+    public static UwsgiRequest map(UwsgiVars vars, BodyFraming framing, InetSocketAddress fallbackRemote)
+    {
+        CgiVars cgi = new CgiVars(vars);
+
+        String method = cgi.method;
         if (method == null || method.isEmpty())
             throw new UwsgiException("REQUEST_METHOD: missing (expected: the HTTP method; does the frontend config include uwsgi_params?)");
         checkToken("REQUEST_METHOD", method);
 
-        boolean secure = isSecure(vars);
+        boolean secure = cgi.isSecure();
         String scheme = secure ? HttpScheme.HTTPS.asString() : HttpScheme.HTTP.asString();
-
-        String serverPort = vars.getSingle("SERVER_PORT");
-        HostPortHttpField authority = authority(vars.get("HTTP_HOST"), vars.getSingle("SERVER_NAME"), serverPort, secure);
+        HostPortHttpField authority = authority(cgi.httpHost, cgi.serverName, cgi.serverPort, secure);
 
         HttpURI uri = HttpURI.build()
             .scheme(scheme)
             .host(authority == null ? null : authority.getHost())
             .port(authority == null ? -1 : authority.getPort())
-            .pathQuery(pathQuery(vars))
+            .pathQuery(pathQuery(cgi))
             .asImmutable();
 
-        String protocol = vars.getSingle("SERVER_PROTOCOL");
+        String protocol = cgi.protocol;
         if (protocol == null || protocol.isEmpty())
             protocol = HttpVersion.HTTP_1_0.asString(); // what uWSGI assumes too
         HttpVersion version = HttpVersion.CACHE.get(protocol);
@@ -97,11 +107,11 @@ public final class UwsgiRequestMapping
             version = HttpVersion.HTTP_1_1;
 
         HttpFields.Mutable fields = HttpFields.build(vars.size());
-        addHeaders(vars, framing, authority, fields);
+        addHeaders(vars, cgi, framing, authority, fields);
         long contentLength = framing.kind() == BodyFraming.Kind.CHUNKED ? -1 : framing.contentLength();
 
         MetaData.Request request = new MetaData.Request(NanoTime.now(), method, uri, version, fields.asImmutable(), contentLength);
-        return new UwsgiRequest(request, protocol, secure, remoteAddress(vars, fallbackRemote), localAddress(vars), framing, vars);
+        return new UwsgiRequest(request, protocol, secure, remoteAddress(cgi, fallbackRemote), localAddress(cgi), framing, vars);
     }
 
     private static void checkToken(String name, String value)
@@ -114,17 +124,85 @@ public final class UwsgiRequestMapping
         }
     }
 
-    static boolean isSecure(UwsgiVars vars)
+    /**
+     * The CGI vars the mapping reads, picked out in one pass over the block. Vars that must mean one thing
+     * ({@code REQUEST_URI}, {@code SERVER_PORT}, ...) may repeat only with the same value; for the others the first wins.
+     */
+    private static final class CgiVars
     {
-        String explicit = vars.get("UWSGI_SCHEME");
-        if (explicit == null)
-            explicit = vars.get("wsgi.url_scheme");
-        if (explicit != null && !explicit.isEmpty())
-            return HttpScheme.HTTPS.is(explicit) || HttpScheme.WSS.is(explicit);
-        String https = vars.get("HTTPS");
-        if (https != null && !https.isEmpty())
-            return https.equalsIgnoreCase("on") || https.equals("1") || https.equalsIgnoreCase("true");
-        return HttpScheme.HTTPS.is(vars.get("REQUEST_SCHEME"));
+        String method;
+        String requestUri;
+        String scriptName;
+        String pathInfo;
+        String queryString;
+        String protocol;
+        String serverName;
+        String serverPort;
+        String serverAddr;
+        String remoteAddr;
+        String remotePort;
+        String httpHost;
+        String contentType;
+        String contentLength;
+        String https;
+        String uwsgiScheme;
+        String wsgiScheme;
+        String requestScheme;
+
+        CgiVars(UwsgiVars vars)
+        {
+            for (int i = 0; i < vars.size(); i++)
+            {
+                String name = vars.name(i);
+                String value = vars.value(i);
+                switch (name)
+                {
+                    case "REQUEST_METHOD" -> method = single(name, method, value);
+                    case "REQUEST_URI" -> requestUri = single(name, requestUri, value);
+                    case "SCRIPT_NAME" -> scriptName = single(name, scriptName, value);
+                    case "PATH_INFO" -> pathInfo = single(name, pathInfo, value);
+                    case "QUERY_STRING" -> queryString = single(name, queryString, value);
+                    case "SERVER_PROTOCOL" -> protocol = single(name, protocol, value);
+                    case "SERVER_NAME" -> serverName = single(name, serverName, value);
+                    case "SERVER_PORT" -> serverPort = single(name, serverPort, value);
+                    case "SERVER_ADDR" -> serverAddr = single(name, serverAddr, value);
+                    case "REMOTE_ADDR" -> remoteAddr = single(name, remoteAddr, value);
+                    case "REMOTE_PORT" -> remotePort = single(name, remotePort, value);
+                    case "HTTP_HOST" -> httpHost = first(httpHost, value);
+                    case "CONTENT_TYPE" -> contentType = first(contentType, value);
+                    case "CONTENT_LENGTH" -> contentLength = first(contentLength, value);
+                    case "HTTPS" -> https = first(https, value);
+                    case "UWSGI_SCHEME" -> uwsgiScheme = first(uwsgiScheme, value);
+                    case "wsgi.url_scheme" -> wsgiScheme = first(wsgiScheme, value);
+                    case "REQUEST_SCHEME" -> requestScheme = first(requestScheme, value);
+                    default ->
+                    {
+                    }
+                }
+            }
+        }
+
+        private static String single(String name, String previous, String value)
+        {
+            if (previous != null && !previous.equals(value))
+                throw new UwsgiException(name + ": '" + previous + "' and '" + value + "' (expected: one value)");
+            return value;
+        }
+
+        private static String first(String previous, String value)
+        {
+            return previous == null ? value : previous;
+        }
+
+        boolean isSecure()
+        {
+            String explicit = uwsgiScheme != null ? uwsgiScheme : wsgiScheme;
+            if (explicit != null && !explicit.isEmpty())
+                return HttpScheme.HTTPS.is(explicit) || HttpScheme.WSS.is(explicit);
+            if (https != null && !https.isEmpty())
+                return https.equalsIgnoreCase("on") || https.equals("1") || https.equalsIgnoreCase("true");
+            return HttpScheme.HTTPS.is(requestScheme);
+        }
     }
 
     /**
@@ -168,9 +246,9 @@ public final class UwsgiRequestMapping
         return port > 0 && port <= 0xFFFF && Character.isDigit(value.charAt(0)) ? port : -1;
     }
 
-    private static String pathQuery(UwsgiVars vars)
+    private static String pathQuery(CgiVars cgi)
     {
-        String requestUri = vars.getSingle("REQUEST_URI");
+        String requestUri = cgi.requestUri;
         if (requestUri != null && !requestUri.isEmpty())
         {
             // Vars are bytes read as ISO-8859-1; a client may have sent raw UTF-8 in its request line, which Jetty's
@@ -185,13 +263,13 @@ public final class UwsgiRequestMapping
                 throw new UwsgiException("REQUEST_URI: '" + requestUri + "' (expected: an origin-form or absolute-form request target)");
             return pathQuery;
         }
-        String scriptName = vars.getSingle("SCRIPT_NAME");
-        String pathInfo = vars.getSingle("PATH_INFO");
+        String scriptName = cgi.scriptName;
+        String pathInfo = cgi.pathInfo;
         if ((scriptName == null || scriptName.isEmpty()) && (pathInfo == null || pathInfo.isEmpty()))
             throw new UwsgiException("REQUEST_URI: missing, and no SCRIPT_NAME or PATH_INFO (expected: the request target)");
         String path = asUtf8((scriptName == null ? "" : scriptName) + (pathInfo == null ? "" : pathInfo));
         String encoded = URIUtil.encodePath(path.startsWith("/") ? path : "/" + path);
-        String query = vars.getSingle("QUERY_STRING");
+        String query = cgi.queryString;
         return query == null || query.isEmpty() ? encoded : encoded + "?" + asUtf8(query);
     }
 
@@ -205,9 +283,9 @@ public final class UwsgiRequestMapping
         return isoBytes;
     }
 
-    private static void addHeaders(UwsgiVars vars, BodyFraming framing, HostPortHttpField authority, HttpFields.Mutable fields)
+    private static void addHeaders(UwsgiVars vars, CgiVars cgi, BodyFraming framing, HostPortHttpField authority, HttpFields.Mutable fields)
     {
-        String contentType = vars.get("CONTENT_TYPE");
+        String contentType = cgi.contentType;
         boolean cgiContentType = contentType != null && !contentType.isEmpty();
         for (int i = 0; i < vars.size(); i++)
         {
@@ -226,7 +304,8 @@ public final class UwsgiRequestMapping
             }
             switch (header)
             {
-                case HOST -> fields.add(vars.get("HTTP_HOST").equals(value) ? authority : hostField(value));
+                // the first Host is the authority (a second one gets Jetty's 400 for duplicate Host headers)
+                case HOST -> fields.add(cgi.httpHost == value ? authority : hostField(value));
                 // The frontend already answered 100-continue; Jetty must not send an interim response the frontend would
                 // take as the final one.
                 case EXPECT ->
@@ -253,7 +332,7 @@ public final class UwsgiRequestMapping
         }
         if (cgiContentType)
             fields.add(field(HttpHeader.CONTENT_TYPE, contentType));
-        String contentLength = vars.get(BodyFraming.CONTENT_LENGTH);
+        String contentLength = cgi.contentLength;
         if (framing.kind() != BodyFraming.Kind.CHUNKED && contentLength != null && !contentLength.isEmpty())
             fields.add(new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, framing.contentLength()));
     }
@@ -295,22 +374,22 @@ public final class UwsgiRequestMapping
         return name.toString();
     }
 
-    private static InetSocketAddress remoteAddress(UwsgiVars vars, InetSocketAddress fallback)
+    private static InetSocketAddress remoteAddress(CgiVars cgi, InetSocketAddress fallback)
     {
-        String address = vars.getSingle("REMOTE_ADDR");
+        String address = cgi.remoteAddr;
         if (address == null || address.isEmpty())
             return fallback;
-        int port = parsePort(vars.getSingle("REMOTE_PORT"));
+        int port = parsePort(cgi.remotePort);
         // Unresolved on purpose: the address is a literal from the frontend and must never trigger a DNS lookup.
         return InetSocketAddress.createUnresolved(address, Math.max(port, 0));
     }
 
-    private static InetSocketAddress localAddress(UwsgiVars vars)
+    private static InetSocketAddress localAddress(CgiVars cgi)
     {
         // Apache and lighttpd send SERVER_ADDR; nginx does not, and then the caller keeps its own socket's address.
-        String address = vars.getSingle("SERVER_ADDR");
+        String address = cgi.serverAddr;
         if (address == null || address.isEmpty())
             return null;
-        return InetSocketAddress.createUnresolved(address, Math.max(parsePort(vars.getSingle("SERVER_PORT")), 0));
+        return InetSocketAddress.createUnresolved(address, Math.max(parsePort(cgi.serverPort), 0));
     }
 }

@@ -114,6 +114,9 @@ public final class ServerAssembler
         // A backend behind a frontend has no reason to advertise its version to the world.
         httpConfiguration.setSendServerVersion(false);
         httpConfiguration.setSendXPoweredBy(false);
+        // uWSGI's buffer-size limits the request head whatever the socket: the same headers that pass over uwsgi must
+        // pass over the http-socket too (Jetty's own default is 8 KiB).
+        httpConfiguration.setRequestHeaderSize(options.getBufferSize());
         return httpConfiguration;
     }
 

@@ -1,11 +1,13 @@
 package io.github.jettyuwsgi.uwsgi.internal;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
@@ -67,6 +69,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     private UwsgiRequest request;
     private HttpStreamOverUwsgi stream;
     private Runnable pendingTask;
+    private final AtomicBoolean completed = new AtomicBoolean();
     private boolean closeAfterParse;
 
     public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration)
@@ -338,38 +341,55 @@ public class UwsgiConnection extends AbstractMetaDataConnection
      */
     void onCompleted(Throwable failure)
     {
+        if (completed.getAndSet(true))
+            return;
         stream = null;
+        releaseInputBuffer();
         if (failure != null)
         {
-            releaseInputBuffer();
             getEndPoint().close(failure);
             return;
         }
-        if (inputBuffer != null)
-            inputBuffer.clear();
         getEndPoint().shutdownOutput();
         drain();
     }
 
+    /**
+     * Reads and discards until the frontend closes. It uses a buffer of its own for each call, so a drain can never
+     * race with anything that still holds the connection's input buffer.
+     */
     private void drain()
     {
-        while (true)
+        RetainableByteBuffer scratch = bufferPool.acquire(getInputBufferSize(), false);
+        try
         {
-            int filled = fill();
-            if (inputBuffer != null)
-                inputBuffer.clear();
-            if (filled == 0)
+            while (true)
             {
-                releaseInputBuffer();
-                fillInterested(drainCallback);
-                return;
+                int filled;
+                try
+                {
+                    filled = getEndPoint().fill(scratch.getByteBuffer());
+                }
+                catch (IOException x)
+                {
+                    filled = -1;
+                }
+                scratch.clear();
+                if (filled == 0)
+                {
+                    fillInterested(drainCallback);
+                    return;
+                }
+                if (filled < 0)
+                {
+                    getEndPoint().close();
+                    return;
+                }
             }
-            if (filled < 0)
-            {
-                releaseInputBuffer();
-                getEndPoint().close();
-                return;
-            }
+        }
+        finally
+        {
+            scratch.release();
         }
     }
 
@@ -430,13 +450,13 @@ public class UwsgiConnection extends AbstractMetaDataConnection
 
     // ---- dispatch ----
 
-    private void dispatch(UwsgiVars vars)
+    private void dispatch(UwsgiVars vars, BodyFraming framing)
     {
         InetSocketAddress peer = super.getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet : null;
         UwsgiRequest mapped;
         try
         {
-            mapped = UwsgiRequestMapping.map(vars, peer);
+            mapped = UwsgiRequestMapping.map(vars, framing, peer);
         }
         catch (UwsgiException x)
         {
@@ -498,7 +518,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
         @Override
         public boolean onVars(UwsgiVars vars, BodyFraming framing)
         {
-            dispatch(vars);
+            dispatch(vars, framing);
             return true;
         }
 
