@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.jettyuwsgi.gateway.GatewayApplication;
+import io.github.jettyuwsgi.gateway.GatewayException;
 import io.github.jettyuwsgi.gateway.GatewayMiddleware;
+import io.github.jettyuwsgi.gateway.jwsgi.JwsgiApplication;
 import jakarta.servlet.ServletException;
 
 /**
@@ -26,9 +28,27 @@ public final class ApplicationLoader
      */
     public static GatewayApplication load(GatewayInitParams params, ClassLoader loader) throws ServletException
     {
-        if (params.application() == null || params.application().isEmpty())
+        GatewayApplication application;
+        if (params.jwsgi() != null && !params.jwsgi().isEmpty())
+        {
+            try
+            {
+                Class<?> type = loadClass(GatewayInitParams.JWSGI, JwsgiApplication.className(params.jwsgi()), loader);
+                application = new JwsgiApplication(type, JwsgiApplication.methodName(params.jwsgi()));
+            }
+            catch (GatewayException x)
+            {
+                throw new ServletException("init-param " + GatewayInitParams.JWSGI + ": " + x.getMessage(), x);
+            }
+        }
+        else if (params.application() == null || params.application().isEmpty())
+        {
             throw new ServletException("init-param " + GatewayInitParams.APPLICATION + ": absent (expected: the class name of a " + GatewayApplication.class.getName() + ")");
-        GatewayApplication application = instantiate(GatewayInitParams.APPLICATION, params.application(), GatewayApplication.class, loader);
+        }
+        else
+        {
+            application = instantiate(GatewayInitParams.APPLICATION, params.application(), GatewayApplication.class, loader);
+        }
         List<GatewayMiddleware> middleware = new ArrayList<>();
         for (String name : params.middleware())
         {
@@ -38,6 +58,29 @@ public final class ApplicationLoader
     }
 
     private static <T> T instantiate(String param, String className, Class<T> type, ClassLoader loader) throws ServletException
+    {
+        Class<?> loaded = loadClass(param, className, loader);
+        if (!type.isAssignableFrom(loaded))
+            throw new ServletException("init-param " + param + ": " + className + " does not implement " + type.getName() + " (expected: an implementation)");
+        try
+        {
+            return type.cast(loaded.getConstructor().newInstance());
+        }
+        catch (NoSuchMethodException x)
+        {
+            throw new ServletException("init-param " + param + ": " + className + " has no public no-arg constructor (expected: one)", x);
+        }
+        catch (InvocationTargetException x)
+        {
+            throw new ServletException("init-param " + param + ": " + className + " constructor failed", x.getCause());
+        }
+        catch (ReflectiveOperationException x)
+        {
+            throw new ServletException("init-param " + param + ": " + className + " cannot be instantiated (expected: a public concrete class)", x);
+        }
+    }
+
+    private static Class<?> loadClass(String param, String className, ClassLoader loader) throws ServletException
     {
         Class<?> loaded = null;
         Throwable notFound = null;
@@ -58,23 +101,6 @@ public final class ApplicationLoader
         }
         if (loaded == null)
             throw new ServletException("init-param " + param + ": class " + className + " not found (expected: a class on the web application's class path)", notFound);
-        if (!type.isAssignableFrom(loaded))
-            throw new ServletException("init-param " + param + ": " + className + " does not implement " + type.getName() + " (expected: an implementation)");
-        try
-        {
-            return type.cast(loaded.getConstructor().newInstance());
-        }
-        catch (NoSuchMethodException x)
-        {
-            throw new ServletException("init-param " + param + ": " + className + " has no public no-arg constructor (expected: one)", x);
-        }
-        catch (InvocationTargetException x)
-        {
-            throw new ServletException("init-param " + param + ": " + className + " constructor failed", x.getCause());
-        }
-        catch (ReflectiveOperationException x)
-        {
-            throw new ServletException("init-param " + param + ": " + className + " cannot be instantiated (expected: a public concrete class)", x);
-        }
+        return loaded;
     }
 }

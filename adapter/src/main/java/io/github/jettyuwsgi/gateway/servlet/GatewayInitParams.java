@@ -12,6 +12,7 @@ import jakarta.servlet.ServletException;
  * deployment, not a silent default.</p>
  *
  * @param application {@value #APPLICATION}: the class name of the {@code GatewayApplication}, with a public no-arg constructor
+ * @param jwsgi {@value #JWSGI}: instead of {@code application}, a uWSGI JWSGI application as {@code Class[:method]}
  * @param middleware {@value #MIDDLEWARE}: comma-separated {@code GatewayMiddleware} class names, first = outermost
  * @param async {@value #ASYNC}: serve the body from a {@code WriteListener} instead of the request thread
  * @param asyncTimeoutMillis {@value #ASYNC_TIMEOUT}: the async timeout in milliseconds, 0 for none
@@ -19,10 +20,11 @@ import jakarta.servlet.ServletException;
  * @param validate {@value #VALIDATE}: {@code none}, {@code wsgiref} or {@code strict}: run the application under
  * the {@code GatewayValidator}
  */
-public record GatewayInitParams(String application, List<String> middleware, boolean async, long asyncTimeoutMillis,
+public record GatewayInitParams(String application, String jwsgi, List<String> middleware, boolean async, long asyncTimeoutMillis,
                                 boolean multiprocess, String validate)
 {
     public static final String APPLICATION = "application";
+    public static final String JWSGI = "jwsgi";
     public static final String MIDDLEWARE = "middleware";
     public static final String ASYNC = "async";
     public static final String ASYNC_TIMEOUT = "asyncTimeout";
@@ -70,7 +72,10 @@ public record GatewayInitParams(String application, List<String> middleware, boo
         validate = validate == null ? "none" : validate.strip().toLowerCase(Locale.ROOT);
         if (!List.of("none", "wsgiref", "strict").contains(validate))
             throw new ServletException("init-param " + VALIDATE + ": " + validate + " (expected: none, wsgiref or strict)");
-        return new GatewayInitParams(application == null ? null : application.strip(), List.copyOf(middleware), async, timeout, multiprocess, validate);
+        String jwsgi = config.getInitParameter(JWSGI);
+        if (application != null && jwsgi != null)
+            throw new ServletException("init-params " + APPLICATION + " and " + JWSGI + ": both set (expected: one of them)");
+        return new GatewayInitParams(application == null ? null : application.strip(), jwsgi == null ? null : jwsgi.strip(), List.copyOf(middleware), async, timeout, multiprocess, validate);
     }
 
     private static boolean bool(ServletConfig config, String name, boolean defaultValue) throws ServletException

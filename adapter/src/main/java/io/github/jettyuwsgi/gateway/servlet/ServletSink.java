@@ -1,7 +1,10 @@
 package io.github.jettyuwsgi.gateway.servlet;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import io.github.jettyuwsgi.gateway.GatewayExchange;
 import io.github.jettyuwsgi.gateway.Header;
@@ -33,12 +36,16 @@ final class ServletSink implements GatewayExchange.Sink
     public void sendHeaders(ResponseRules.Status status, List<Header> headers)
     {
         response.setStatus(status.code());
+        Set<String> seen = new HashSet<>();
         for (Header header : headers)
         {
             if (header.is("Content-Length"))
                 response.setContentLengthLong(Long.parseLong(header.value()));
             else if (header.is("Content-Type"))
                 response.setContentType(header.value());
+            // The first value replaces what the container would add itself (Server, Date); later ones add to it.
+            else if (seen.add(header.name().toLowerCase(Locale.ROOT)))
+                response.setHeader(header.name(), header.value());
             else
                 response.addHeader(header.name(), header.value());
         }

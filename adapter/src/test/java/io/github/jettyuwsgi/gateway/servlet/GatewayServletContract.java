@@ -93,6 +93,7 @@ public abstract class GatewayServletContract
             Map.of(GatewayInitParams.VALIDATE, "strict", GatewayInitParams.ASYNC, "true", GatewayInitParams.ASYNC_TIMEOUT, "300"), "/slow");
         container.addServlet("/t", "declared", new GatewayServlet(), Map.of(GatewayInitParams.APPLICATION, TestApps.Hello.class.getName(),
             GatewayInitParams.MIDDLEWARE, TestApps.Trace.class.getName() + ", " + TestApps.Upper.class.getName(), GatewayInitParams.VALIDATE, "strict"), "/declared/*");
+        container.addServlet("/t", "jwsgi", new GatewayServlet(), Map.of(GatewayInitParams.JWSGI, "io.github.jettyuwsgi.gateway.jwsgi.JwsgiApps$Hello:application"), "/jwsgi/*");
         container.addServlet("/t", "tls", new RecordingServlet(new TestApps.Dump()), STRICT, "/tls/*");
         container.addFilter("/t", "fakeTls", fakeTls(), "/tls/*");
         port = container.start();
@@ -401,6 +402,18 @@ public abstract class GatewayServletContract
         }
         awaitCloses(1);
         assertEquals(2, pulled.get(), "chunks pulled: the one before the timeout, and the slow one that overran it");
+    }
+
+    @Test
+    void jwsgiApplicationDeclaredLikeUwsgi() throws IOException
+    {
+        try (HttpConnection connection = new HttpConnection(port))
+        {
+            connection.send("POST /t/jwsgi/caf%C3%A9 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi").readHead();
+            assertEquals(200, connection.status);
+            assertEquals("uWSGI, Unbit", connection.header("server"));
+            assertEquals("Hello /caf\u00c3\u00a9 POST hi", connection.readBody(), "UTF-8 bytes of the reply, read as latin-1");
+        }
     }
 
     @Test
