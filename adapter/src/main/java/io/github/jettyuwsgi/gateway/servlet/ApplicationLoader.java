@@ -57,7 +57,7 @@ public final class ApplicationLoader
         return GatewayMiddleware.compose(middleware).wrap(application);
     }
 
-    private static <T> T instantiate(String param, String className, Class<T> type, ClassLoader loader) throws ServletException
+    static <T> T instantiate(String param, String className, Class<T> type, ClassLoader loader) throws ServletException
     {
         Class<?> loaded = loadClass(param, className, loader);
         if (!type.isAssignableFrom(loaded))

@@ -3,6 +3,7 @@ package io.github.jettyuwsgi.gateway.servlet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -40,9 +41,19 @@ public record GatewayInitParams(String application, String jwsgi, List<String> m
      */
     public static GatewayInitParams from(ServletConfig config) throws ServletException
     {
-        String application = config.getInitParameter(APPLICATION);
+        return from(config::getInitParameter);
+    }
+
+    /**
+     * @param config a servlet's or a filter's {@code getInitParameter}
+     * @return the parsed parameters
+     * @throws ServletException when a value is malformed
+     */
+    public static GatewayInitParams from(UnaryOperator<String> config) throws ServletException
+    {
+        String application = config.apply(APPLICATION);
         List<String> middleware = new ArrayList<>();
-        String names = config.getInitParameter(MIDDLEWARE);
+        String names = config.apply(MIDDLEWARE);
         if (names != null)
         {
             for (String name : names.split(","))
@@ -53,7 +64,7 @@ public record GatewayInitParams(String application, String jwsgi, List<String> m
         }
         boolean async = bool(config, ASYNC, false);
         long timeout = DEFAULT_ASYNC_TIMEOUT_MILLIS;
-        String timeoutText = config.getInitParameter(ASYNC_TIMEOUT);
+        String timeoutText = config.apply(ASYNC_TIMEOUT);
         if (timeoutText != null)
         {
             try
@@ -68,19 +79,19 @@ public record GatewayInitParams(String application, String jwsgi, List<String> m
                 throw new ServletException("init-param " + ASYNC_TIMEOUT + ": " + timeoutText + " (expected: milliseconds >= 0, 0 for none)");
         }
         boolean multiprocess = bool(config, MULTIPROCESS, false);
-        String validate = config.getInitParameter(VALIDATE);
+        String validate = config.apply(VALIDATE);
         validate = validate == null ? "none" : validate.strip().toLowerCase(Locale.ROOT);
         if (!List.of("none", "wsgiref", "strict").contains(validate))
             throw new ServletException("init-param " + VALIDATE + ": " + validate + " (expected: none, wsgiref or strict)");
-        String jwsgi = config.getInitParameter(JWSGI);
+        String jwsgi = config.apply(JWSGI);
         if (application != null && jwsgi != null)
             throw new ServletException("init-params " + APPLICATION + " and " + JWSGI + ": both set (expected: one of them)");
         return new GatewayInitParams(application == null ? null : application.strip(), jwsgi == null ? null : jwsgi.strip(), List.copyOf(middleware), async, timeout, multiprocess, validate);
     }
 
-    private static boolean bool(ServletConfig config, String name, boolean defaultValue) throws ServletException
+    private static boolean bool(UnaryOperator<String> config, String name, boolean defaultValue) throws ServletException
     {
-        String value = config.getInitParameter(name);
+        String value = config.apply(name);
         if (value == null)
             return defaultValue;
         return switch (value.strip().toLowerCase(Locale.ROOT))

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeoutException;
 import io.github.jettyuwsgi.gateway.Environ;
 import io.github.jettyuwsgi.gateway.GatewayApplication;
 import io.github.jettyuwsgi.gateway.GatewayExchange;
-import io.github.jettyuwsgi.gateway.GatewayValidator;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -72,12 +71,7 @@ public class GatewayServlet extends HttpServlet
     {
         params = GatewayInitParams.from(getServletConfig());
         GatewayApplication app = application != null ? application : ApplicationLoader.load(params, getServletContext().getClassLoader());
-        application = switch (params.validate())
-        {
-            case "strict" -> GatewayValidator.strict().wrap(app);
-            case "wsgiref" -> new GatewayValidator(GatewayValidator.Profile.WSGIREF, getServletContext()::log).wrap(app);
-            default -> app;
-        };
+        application = Serving.validated(app, params.validate(), getServletContext());
     }
 
     /**
@@ -108,25 +102,13 @@ public class GatewayServlet extends HttpServlet
 
     private void serveBlocking(HttpServletRequest request, HttpServletResponse response, Environ environ) throws ServletException
     {
-        GatewayExchange exchange = new GatewayExchange(new ServletSink(response, false));
-        try
-        {
-            exchange.run(application, environ);
-        }
-        catch (Exception | Error x)
-        {
-            fail(request, exchange, x);
-        }
+        Serving.serve(application, environ, response, failure -> onFailure(request, failure));
     }
 
     private void fail(HttpServletRequest request, GatewayExchange exchange, Throwable failure) throws ServletException
     {
         onFailure(request, failure);
-        if (exchange.sendInternalError())
-            return;
-        // Throwing after commit makes the container abort the connection: a chunked body then lacks its last chunk
-        // and a sized one falls short, so the client cannot take the truncated response for a complete one.
-        throw new ServletException("gateway application failed after the response was committed; connection aborted", failure);
+        Serving.answerFailure(exchange, failure);
     }
 
     /**

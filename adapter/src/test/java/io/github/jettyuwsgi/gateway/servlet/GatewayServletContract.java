@@ -95,7 +95,8 @@ public abstract class GatewayServletContract
             GatewayInitParams.MIDDLEWARE, TestApps.Trace.class.getName() + ", " + TestApps.Upper.class.getName(), GatewayInitParams.VALIDATE, "strict"), "/declared/*");
         container.addServlet("/t", "jwsgi", new GatewayServlet(), Map.of(GatewayInitParams.JWSGI, "io.github.jettyuwsgi.gateway.jwsgi.JwsgiApps$Hello:application"), "/jwsgi/*");
         container.addServlet("/t", "tls", new RecordingServlet(new TestApps.Dump()), STRICT, "/tls/*");
-        container.addFilter("/t", "fakeTls", fakeTls(), "/tls/*");
+        container.addFilter("/t", "fakeTls", fakeTls(), Map.of(), "/tls/*");
+        FilterDeployments.deploy(container);
         port = container.start();
     }
 
@@ -402,6 +403,53 @@ public abstract class GatewayServletContract
         }
         awaitCloses(1);
         assertEquals(2, pulled.get(), "chunks pulled: the one before the timeout, and the slow one that overran it");
+    }
+
+    @Test
+    void middlewareFilterRewritesEnvironStatusHeadersAndBody() throws IOException
+    {
+        try (HttpConnection connection = new HttpConnection(port))
+        {
+            connection.send("POST /f/down/x?q=original HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\nConnection: close\r\n\r\ndata").readHead();
+            assertEquals(203, connection.status);
+            assertEquals("seen 200 OK", connection.header("x-middleware"));
+            assertEquals("1", connection.header("x-down"));
+            assertEquals("up=1, down=2", connection.header("set-cookie"), "the upstream filter's cookie, then the servlet's");
+            assertTrue(connection.header("content-type").startsWith("text/plain"));
+            assertEquals("METHOD=POST ADDED=BY MIDDLEWARE PATH=/X Q=REWRITTEN BODY=DATA", connection.readBody());
+        }
+    }
+
+    @Test
+    void middlewareFilterSeesSendErrorAsAResponse() throws IOException
+    {
+        try (HttpConnection connection = new HttpConnection(port))
+        {
+            connection.send(HttpConnection.get("/f/down/missing")).readHead();
+            assertEquals(404, connection.status);
+            assertEquals("seen 404 Not Found", connection.header("x-middleware"));
+            assertEquals("NOT FOUND\n", connection.readBody());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "/f/app/hit        | 200 | from app /f/app /hit",
+        "/f/app/miss       | 200 | from chain /app /miss",
+        "/f/app/pass       | 200 | from chain /app /pass",
+        "/f/chain/hit      | 200 | from chain /chain /hit",
+        "/f/chain/gone     | 200 | from app /f/chain /gone",
+        "/f/chain/nomethod | 200 | from app /f/chain /nomethod"})
+    void cascadeModesKeepUpstreamHeaders(String target, int status, String body) throws IOException
+    {
+        try (HttpConnection connection = new HttpConnection(port))
+        {
+            connection.send(HttpConnection.get(target)).readHead();
+            assertEquals(status, connection.status);
+            assertEquals(body, connection.readBody());
+            assertEquals("kept", connection.header("x-upstream"), "a header set upstream must survive the cascade");
+            assertTrue(String.valueOf(connection.header("set-cookie")).contains("up=1"), "a cookie set upstream must survive: " + connection.headers);
+        }
     }
 
     @Test

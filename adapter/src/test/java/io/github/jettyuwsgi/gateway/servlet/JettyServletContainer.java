@@ -48,11 +48,12 @@ public final class JettyServletContainer implements ServletContainer
     }
 
     @Override
-    public void addFilter(String contextPath, String name, Filter filter, String mapping)
+    public void addFilter(String contextPath, String name, Filter filter, Map<String, String> initParams, String mapping)
     {
         FilterHolder holder = new FilterHolder(filter);
         holder.setName(name);
         holder.setAsyncSupported(true);
+        holder.setInitParameters(initParams);
         context(contextPath).addFilter(holder, mapping, EnumSet.of(DispatcherType.REQUEST));
     }
 

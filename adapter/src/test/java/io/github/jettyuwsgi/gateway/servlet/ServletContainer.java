@@ -24,9 +24,10 @@ public interface ServletContainer extends AutoCloseable
      * @param contextPath the context
      * @param name the filter name
      * @param filter the filter instance, async-supported
+     * @param initParams its init-params
      * @param mapping its URL pattern
      */
-    void addFilter(String contextPath, String name, Filter filter, String mapping);
+    void addFilter(String contextPath, String name, Filter filter, Map<String, String> initParams, String mapping);
 
     /**
      * @return the port the container listens on

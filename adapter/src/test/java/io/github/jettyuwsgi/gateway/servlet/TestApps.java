@@ -75,7 +75,8 @@ public final class TestApps
     }
 
     /**
-     * <p>Upper-cases each body chunk as it passes, without holding any back.</p>
+     * <p>Upper-cases each body chunk as it passes, without holding any back, whether the application yields it or
+     * pushes it through {@code write()} (PEP 3333: middleware must wrap {@code write} too).</p>
      */
     public static final class Upper implements GatewayMiddleware
     {
@@ -84,7 +85,11 @@ public final class TestApps
         {
             return (environ, startResponse) ->
             {
-                ResponseBody inner = next.call(environ, startResponse);
+                ResponseBody inner = next.call(environ, (status, headers, excInfo) ->
+                {
+                    StartResponse.Write write = startResponse.start(status, headers, excInfo);
+                    return chunk -> write.write(upper(chunk));
+                });
                 return new ResponseBody()
                 {
                     @Override
@@ -102,7 +107,7 @@ public final class TestApps
                             @Override
                             public byte[] next()
                             {
-                                return latin1(new String(chunks.next(), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT));
+                                return upper(chunks.next());
                             }
                         };
                     }
@@ -121,6 +126,11 @@ public final class TestApps
                 };
             };
         }
+    }
+
+    static byte[] upper(byte[] chunk)
+    {
+        return latin1(new String(chunk, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT));
     }
 
     /**

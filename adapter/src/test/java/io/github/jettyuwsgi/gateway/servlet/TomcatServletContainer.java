@@ -60,13 +60,14 @@ public final class TomcatServletContainer implements ServletContainer
     }
 
     @Override
-    public void addFilter(String contextPath, String name, Filter filter, String mapping)
+    public void addFilter(String contextPath, String name, Filter filter, Map<String, String> initParams, String mapping)
     {
         Context context = context(contextPath);
         FilterDef def = new FilterDef();
         def.setFilterName(name);
         def.setFilter(filter);
         def.setAsyncSupported("true");
+        initParams.forEach(def::addInitParameter);
         context.addFilterDef(def);
         FilterMap map = new FilterMap();
         map.setFilterName(name);
