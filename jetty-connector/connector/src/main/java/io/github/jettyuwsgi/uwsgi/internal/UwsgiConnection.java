@@ -335,9 +335,9 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     // ---- completion ----
 
     /**
-     * Called by the stream when the response is complete (or failed). uwsgi has no keep-alive: shut the output so the
-     * frontend sees the end of the response, then read and discard until the frontend closes, so that a body the
-     * application never read cannot make the close a reset.
+     * Called by the stream when the response is complete (or failed). uwsgi has no keep-alive: close. When the
+     * application left part of the body unread, shut the output first so the frontend sees the end of the response,
+     * then read and discard until the frontend closes, so that the unread bytes cannot make the close a reset.
      */
     void onCompleted(Throwable failure)
     {
@@ -348,6 +348,13 @@ public class UwsgiConnection extends AbstractMetaDataConnection
         if (failure != null)
         {
             getEndPoint().close(failure);
+            return;
+        }
+        if (parser.getState() == UwsgiParser.State.END)
+        {
+            // The whole packet was read, so no unread bytes can turn the close into a reset: close at once and spare
+            // a selector round trip on every request.
+            getEndPoint().close();
             return;
         }
         getEndPoint().shutdownOutput();
