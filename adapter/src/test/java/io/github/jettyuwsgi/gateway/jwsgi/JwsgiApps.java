@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * <p>JWSGI applications written exactly as for uWSGI's {@code --jwsgi}: no import from this project.</p>
  */
+// JWSGI applications declare the raw java.util.HashMap: it is the signature uWSGI looks up by JNI descriptor.
+@SuppressWarnings("rawtypes")
 public final class JwsgiApps
 {
     static final AtomicInteger STREAM_CLOSES = new AtomicInteger();
