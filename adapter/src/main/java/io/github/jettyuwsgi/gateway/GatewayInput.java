@@ -3,6 +3,7 @@ package io.github.jettyuwsgi.gateway;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * <p>The request body as PEP 3333's {@code wsgi.input} ({@link EnvironKeys#INPUT}): {@code read(size)},
@@ -52,13 +53,41 @@ public interface GatewayInput extends Iterable<byte[]>
     /**
      * @return the remaining lines
      */
-    List<byte[]> readlines();
+    default List<byte[]> readlines()
+    {
+        return readlines(-1);
+    }
 
     /**
-     * @return an iterator over the remaining lines
+     * @return an iterator over the remaining lines; it reads through {@link #readline()}, so a wrapper that checks
+     * {@code readline} checks iteration too
      */
     @Override
-    Iterator<byte[]> iterator();
+    default Iterator<byte[]> iterator()
+    {
+        return new Iterator<>()
+        {
+            private byte[] next;
+
+            @Override
+            public boolean hasNext()
+            {
+                if (next == null)
+                    next = readline();
+                return next.length > 0;
+            }
+
+            @Override
+            public byte[] next()
+            {
+                if (!hasNext())
+                    throw new NoSuchElementException("input: no more lines");
+                byte[] line = next;
+                next = null;
+                return line;
+            }
+        };
+    }
 
     /**
      * @param body the request body stream; the returned input never closes it

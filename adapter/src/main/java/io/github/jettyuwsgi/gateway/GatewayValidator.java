@@ -479,39 +479,7 @@ public final class GatewayValidator implements GatewayMiddleware
             return lines;
         }
 
-        @Override
-        public List<byte[]> readlines()
-        {
-            return readlines(-1);
-        }
-
-        @Override
-        public Iterator<byte[]> iterator()
-        {
-            // #42: iteration goes through readline(), so the same checks apply.
-            return new Iterator<>()
-            {
-                private byte[] next;
-
-                @Override
-                public boolean hasNext()
-                {
-                    if (next == null)
-                        next = readline();
-                    return next.length > 0;
-                }
-
-                @Override
-                public byte[] next()
-                {
-                    if (!hasNext())
-                        throw new NoSuchElementException("input: no more lines");
-                    byte[] line = next;
-                    next = null;
-                    return line;
-                }
-            };
-        }
+        // #42: iteration is GatewayInput's default, which reads through readline(), so the same checks apply.
     }
 
     private static final class CheckedErrors implements GatewayErrors

@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -155,36 +153,5 @@ final class StreamInput implements GatewayInput
         }
     }
 
-    @Override
-    public List<byte[]> readlines()
-    {
-        return readlines(-1);
-    }
 
-    @Override
-    public Iterator<byte[]> iterator()
-    {
-        return new Iterator<>()
-        {
-            private byte[] next;
-
-            @Override
-            public boolean hasNext()
-            {
-                if (next == null)
-                    next = readline();
-                return next.length > 0;
-            }
-
-            @Override
-            public byte[] next()
-            {
-                if (!hasNext())
-                    throw new NoSuchElementException("request body: no more lines");
-                byte[] line = next;
-                next = null;
-                return line;
-            }
-        };
-    }
 }
