@@ -1,0 +1,74 @@
+package io.github.jettyuwsgi.it;
+
+import java.util.List;
+import java.util.Map;
+
+import io.github.jettyuwsgi.it.FrontendRig.Route;
+
+import static io.github.jettyuwsgi.it.FrontendEcho.cookies;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * <p>The echo differential through Apache httpd's {@code mod_proxy_uwsgi} (Debian {@code apache2}), over TCP and
+ * over the launcher's Unix socket (template {@value #TEMPLATE}). Apache's documented differences, asserted here:
+ * the request headers arrive as a CGI environment with repeated lines joined by {@code ", "} (Cookie too, which
+ * makes Jetty's RFC 6265 cookie parser drop the cookies before the last comma), SCRIPT_NAME is the ProxyPass prefix,
+ * there is no CONTENT_LENGTH without a body, and a chunked request body is refused with 411 before the launcher
+ * sees a byte.</p>
+ */
+class ApacheFrontendIT extends FrontendDifferentialTest
+{
+    static final String TEMPLATE = "/apache/httpd.conf.template";
+
+    @Override
+    protected FrontendRig startRig(ItSettings settings)
+    {
+        return FrontendRig.start(settings, "apache-frontend", rig ->
+        {
+            int[] ports = FreePorts.allocate(2);
+            FrontendProcess apache = rig.add(FrontendProcess.builder("apache2", rig.workDir().resolve("apache"))
+                .template("httpd.conf", TEMPLATE)
+                // -X: one process in the foreground, which is the whole server: a test that kills it leaves nothing.
+                .command(FrontendProcess.findExecutable("apache2", "apache2"), "-X", "-f", "{{ROOT}}/conf/httpd.conf")
+                .set("LAUNCHER_UWSGI_PORT", rig.launcher().uwsgiPort())
+                .set("LAUNCHER_UWSGI_UNIX_SOCKET", rig.launcher().uwsgiUnixSocket())
+                .listen("APACHE_TCP_PORT", ports[0])
+                .listen("APACHE_UNIX_PORT", ports[1])
+                .start());
+            rig.route("APACHE_UWSGI_TCP", apache.port("APACHE_TCP_PORT"));
+            rig.route("APACHE_UWSGI_UNIX", apache.port("APACHE_UNIX_PORT"));
+        });
+    }
+
+    @Override
+    protected void reconcile(Route route, RequestSpec spec, Map<String, Object> expected, Map<String, Object> actual, Map<String, List<String>> vars)
+    {
+        String mount = spec.path().startsWith(FrontendRig.STREAM) ? FrontendRig.STREAM : FrontendRig.ECHO;
+        assertEquals(List.of(mount), vars.get("SCRIPT_NAME"), () -> route + " SCRIPT_NAME: the ProxyPass prefix");
+        assertEquals(List.of(spec.target()), vars.get("REQUEST_URI"), () -> route + " REQUEST_URI: the client's, prefix included");
+        assertEquals(List.of("CGI/1.1"), vars.get("GATEWAY_INTERFACE"), () -> route + " GATEWAY_INTERFACE");
+        if (!clientSentContentLength(expected))
+            assertFalse(vars.containsKey("CONTENT_LENGTH"), () -> route + " CONTENT_LENGTH when the client sent none: " + vars.get("CONTENT_LENGTH"));
+        assertFalse(vars.containsKey("HTTP_CONTENT_LENGTH"), () -> route + " HTTP_CONTENT_LENGTH: Apache sends CONTENT_LENGTH only");
+
+        assertJoinedHeaders(route, expected, actual, ", ", ", ");
+        if (hasRepeatedCookieLines(spec))
+        {
+            // "a=1, b=2; c=3": a comma does not separate cookies in RFC 6265, so Jetty drops what precedes it.
+            assertEquals(List.of("c=3"), cookies(actual), () -> route + " cookies parsed from Apache's comma-joined Cookie");
+            actual.put("cookies", expected.get("cookies"));
+        }
+    }
+
+    /**
+     * Apache refuses a chunked request body with 411 Length Required ({@code REQUEST_CHUNKED_ERROR}); it has
+     * already connected to the launcher by then and closes that connection without a byte, which the launcher must
+     * take in its stride.
+     */
+    @Override
+    protected void assertChunkedUpload(Route route, Exchange reference, Exchange actual, byte[] content)
+    {
+        assertEquals(411, actual.status(), () -> route + " status of a chunked upload (expected: Apache's 411)\n" + actual.abbreviated());
+    }
+}

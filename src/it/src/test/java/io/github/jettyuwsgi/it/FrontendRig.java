@@ -1,0 +1,215 @@
+package io.github.jettyuwsgi.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * <p>The setup of the frontend matrix tests: one launcher serving the echo WAR at {@value #ECHO} and the streaming
+ * WAR at {@value #STREAM} on a uwsgi TCP socket, a uwsgi Unix socket and an HTTP socket (the reference route), and
+ * the frontend processes a test puts in front of it, each reachable by a named {@link Route}.</p>
+ */
+public final class FrontendRig implements AutoCloseable
+{
+    public static final String ECHO = NginxLauncherRig.ECHO;
+    public static final String STREAM = NginxLauncherRig.STREAM;
+    /**
+     * sun_path holds 108 bytes on Linux; deeper work directories put the socket in the temp directory instead.
+     */
+    private static final int MAX_UNIX_SOCKET_PATH = 100;
+
+    /**
+     * One way a client reaches the launcher: a frontend's port, or the launcher's own HTTP socket.
+     *
+     * @param uwsgi whether the request reaches the launcher over uwsgi (and so carries the vars attribute)
+     */
+    public record Route(String name, int port, boolean uwsgi)
+    {
+        /**
+         * @return {@code http://127.0.0.1:port}, without a trailing slash
+         */
+        public URI baseUri()
+        {
+            return URI.create("http://" + FreePorts.LOOPBACK + ":" + port);
+        }
+
+        @Override
+        public String toString()
+        {
+            return name;
+        }
+    }
+
+    private final Path workDir;
+    private final Path socketDirectory;
+    private final LauncherProcess launcher;
+    private final List<ManagedProcess> frontends = new ArrayList<>();
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+
+    private FrontendRig(Path workDir, Path socketDirectory, LauncherProcess launcher)
+    {
+        this.workDir = workDir;
+        this.socketDirectory = socketDirectory;
+        this.launcher = launcher;
+    }
+
+    /**
+     * Starts the launcher, then lets {@code frontends} start the frontends and name the routes; stops everything
+     * started when that fails. Logs and the frontends' directories go to {@code settings.workDir()/name}.
+     */
+    public static FrontendRig start(ItSettings settings, String name, Consumer<FrontendRig> frontends)
+    {
+        Path workDir = settings.workDir().resolve(name);
+        Path socketDirectory = socketDirectory(workDir);
+        int[] ports = FreePorts.allocate(2);
+        LauncherProcess launcher = LauncherProcess.builder(settings.launcherJar())
+            .uwsgiSocket(ports[0])
+            .uwsgiUnixSocket(socketDirectory.resolve("uwsgi.sock"))
+            .httpSocket(ports[1])
+            .mount(ECHO, settings.echoWar())
+            .mount(STREAM, settings.streamingWar())
+            // Apache started as root serves as www-data, which must be able to connect; the socket sits in a
+            // directory of the build, reachable from loopback users only.
+            .option("--chmod-socket", "666")
+            .logFile(workDir.resolve("launcher.log"))
+            .start();
+        FrontendRig rig = new FrontendRig(workDir, socketDirectory, launcher);
+        try
+        {
+            frontends.accept(rig);
+            return rig;
+        }
+        catch (RuntimeException | Error x)
+        {
+            rig.close();
+            throw x;
+        }
+    }
+
+    private static Path socketDirectory(Path workDir)
+    {
+        try
+        {
+            Path directory = workDir.resolve("sockets");
+            if (directory.resolve("uwsgi.sock").toString().length() <= MAX_UNIX_SOCKET_PATH)
+            {
+                Files.createDirectories(directory);
+                return directory;
+            }
+            Path temporary = Files.createTempDirectory("jetty-uwsgi-it-");
+            // createTempDirectory makes it 700: a frontend that dropped root (Apache) could not reach the socket.
+            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return temporary;
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    /**
+     * Adds a started frontend, stopped (before the launcher) when the rig closes.
+     */
+    public <P extends ManagedProcess> P add(P frontend)
+    {
+        frontends.add(frontend);
+        return frontend;
+    }
+
+    /**
+     * Names a route through a frontend.
+     */
+    public Route route(String name, int port)
+    {
+        Route route = new Route(name, port, true);
+        routes.put(name, route);
+        return route;
+    }
+
+    public Route route(String name)
+    {
+        Route route = routes.get(name);
+        if (route == null)
+            throw new IllegalArgumentException("no route named " + name + " (expected one of " + routes.keySet() + ")");
+        return route;
+    }
+
+    /**
+     * @return the routes through the frontends, in the order they were named
+     */
+    public List<Route> frontendRoutes()
+    {
+        return List.copyOf(routes.values());
+    }
+
+    /**
+     * @return the launcher's HTTP socket, no frontend: Jetty's own HTTP parser, which every route is compared with
+     */
+    public Route reference()
+    {
+        return new Route("LAUNCHER_HTTP", launcher.httpPort(), false);
+    }
+
+    public Path workDir()
+    {
+        return workDir;
+    }
+
+    public LauncherProcess launcher()
+    {
+        return launcher;
+    }
+
+    /**
+     * Fails with the logs when any process has died.
+     */
+    public void assertAlive()
+    {
+        launcher.assertAlive();
+        frontends.forEach(ManagedProcess::assertAlive);
+    }
+
+    /**
+     * @return every process's log tail, for failure messages
+     */
+    public String describeLogs()
+    {
+        StringBuilder logs = new StringBuilder(launcher.describeLog());
+        frontends.forEach(frontend -> logs.append('\n').append(frontend.describeLog()));
+        return logs.toString();
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            for (int i = frontends.size() - 1; i >= 0; i--)
+            {
+                frontends.get(i).close();
+            }
+        }
+        finally
+        {
+            launcher.close();
+            try
+            {
+                Files.deleteIfExists(socketDirectory.resolve("uwsgi.sock"));
+                if (!socketDirectory.startsWith(workDir))
+                    Files.deleteIfExists(socketDirectory);
+            }
+            catch (IOException x)
+            {
+                // A leftover socket file in a temp directory harms nothing; the launcher replaces a stale one.
+            }
+        }
+    }
+}
