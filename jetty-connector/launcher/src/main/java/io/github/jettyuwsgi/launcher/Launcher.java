@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The main class of {@code jetty-uwsgi-launcher.jar}: parses the command line ({@link LauncherOptions}), has
+ * The main class of {@code jetty-uwsgi-launcher.jar}: loads the configuration ({@link LauncherOptions}), has
  * {@link ServerAssembler} build the server, starts it and waits until it is stopped (SIGTERM stops it gracefully).
  *
  * <p>User mistakes get one line each on standard error and exit status {@value #EXIT_USAGE}, never a stack trace; a
@@ -58,9 +58,22 @@ public final class Launcher
             out.print(LauncherOptions.usage());
             return 0;
         }
+        // uWSGI prints --show-config as soon as the configuration is loaded, before it checks anything else
+        if (options.isShowConfig())
+            options.showConfig().ifPresent(out::print);
+        for (String notice : options.getNotices())
+        {
+            err.println(PREFIX + "warning: " + notice);
+        }
         List<String> problems = options.validate();
         if (!problems.isEmpty())
             return usageError(problems);
+        if (options.isDryRun())
+        {
+            out.println(PREFIX + "configuration OK: " + options.getUwsgiSockets().size() + " uwsgi socket(s), " +
+                options.getHttpSockets().size() + " http socket(s), " + options.getDeployments().size() + " WAR(s); not started (--dry-run)");
+            return 0;
+        }
 
         Server server;
         try

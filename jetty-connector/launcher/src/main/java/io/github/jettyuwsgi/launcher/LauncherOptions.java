@@ -6,24 +6,38 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import io.github.jettyuwsgi.config.ConfigEntry;
+import io.github.jettyuwsgi.config.ConfigException;
+import io.github.jettyuwsgi.config.HostFacts;
+import io.github.jettyuwsgi.config.UwsgiConfig;
+import io.github.jettyuwsgi.config.UwsgiConfigLoader;
+import io.github.jettyuwsgi.config.UwsgiOptions;
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 
 /**
- * The launcher's command line, parsed and checked: the first step of the launcher, before {@link ServerAssembler}
+ * The launcher's configuration, loaded and checked: the first step of the launcher, before {@link ServerAssembler}
  * builds a server from it and {@link Launcher} runs that server.
  *
- * <p>Parsing never throws for a user mistake: {@link #parse(String...)} records what it cannot understand and
- * {@link #validate()} returns every problem at once, each as one line "what: actual (expected: ...)", so a user fixes
- * a command line in one go. Defaults are the named constants below. This class knows nothing of Jetty, so that the
- * uWSGI-style ini configuration planned next can replace it without touching server assembly.</p>
+ * <p>The sources are uWSGI's own, loaded by {@link UwsgiConfigLoader}: {@code UWSGI_*} environment variables, the
+ * command line ({@code --threads 8} is {@code threads = 8}), {@code --ini file[:section]}, {@code --json} and bare
+ * {@code file.ini} arguments, with uWSGI's expansion rules; a later single value wins, repeatable keys append. This
+ * class gives the keys their meaning. Reading never throws for a user mistake: {@link #validate()} returns every
+ * problem at once, each as one line "what: actual (expected: ...)", prefixed with where the value came from when that
+ * is not the command line. Keys that only mean something to uWSGI's multi-process C core are accepted and listed by
+ * {@link #getNotices()}, once each, with the reason. This class knows nothing of Jetty.</p>
  */
 public final class LauncherOptions
 {
@@ -38,52 +52,75 @@ public final class LauncherOptions
     /** The EE environments a WAR can be deployed in. */
     public static final List<String> ENVIRONMENTS = List.of("ee8", "ee10", "ee11");
 
-    private static final String ADDRESS_FORMS = "HOST:PORT, :PORT or a Unix socket path";
+    /** Keys of ours that uWSGI does not have; {@code war} is already known to the loader. */
+    private static final Set<String> LAUNCHER_KEYS = Set.of("realm", "environment");
+    /** Flags of ours that take no value. */
+    private static final Set<String> LAUNCHER_FLAGS = Set.of("dry-run");
+    private static final UwsgiOptions KNOWN_OPTIONS = UwsgiOptions.defaults()
+        .with(LAUNCHER_KEYS)
+        .with(LAUNCHER_FLAGS, UwsgiOptions.Argument.NO);
 
     /**
-     * The option table: parsing, the help text and the "did you mean" hint all read it, so they cannot drift apart.
+     * Options that only mean something for uWSGI's multi-process C core, each with the reason it has no job here.
+     */
+    private static final Map<String, String> IGNORED = ignoredOptions();
+
+    /**
+     * The keys of the configuration language itself (includes, placeholders, logic): the loader has applied them.
+     */
+    private static final Set<String> LANGUAGE_KEYS = Set.of("ini", "json", "js", "include", "inherit", "set", "set-ph",
+        "set-placeholder", "declare-option", "declare-option2", "strict", "print", "iprint", "for", "for-times",
+        "for-readline", "endfor", "end-for", "endif", "end-if", "end", "ifdir", "ifenv", "ifexists", "ifplugin",
+        "show-config", "dry-run", "help");
+
+    private static final Pattern SIZE = Pattern.compile("([0-9]+)([kK]?)");
+
+    /**
+     * The keys the launcher applies: applying, the help text and the documentation all read this table.
      */
     private enum Option
     {
-        SOCKET("--socket", "ADDRESS", true, "a uwsgi socket: HOST:PORT, :PORT (all interfaces) or a Unix socket path",
-            (options, value) -> options.addAddress("--socket", value, options.uwsgiSockets)),
-        HTTP_SOCKET("--http-socket", "ADDRESS", true, "a plain HTTP socket, same forms as --socket",
-            (options, value) -> options.addAddress("--http-socket", value, options.httpSockets)),
-        WAR("--war", "FILE", false, "deploy a WAR (file or exploded directory) at /",
-            (options, value) -> options.war = Path.of(value)),
-        MOUNT("--mount", "PATH=FILE", true, "deploy a WAR at context path PATH, e.g. /shop=shop.war",
+        SOCKET("socket", "ADDRESS", true, "a uwsgi socket: HOST:PORT, :PORT (all interfaces) or a Unix socket path; also uwsgi-socket, -s",
+            (options, entry) -> options.addAddress(entry, options.uwsgiSockets)),
+        HTTP_SOCKET("http-socket", "ADDRESS", true, "a plain HTTP socket, same forms as --socket",
+            (options, entry) -> options.addAddress(entry, options.httpSockets)),
+        WAR("war", "FILE", false, "deploy a WAR (file or exploded directory) at /",
+            LauncherOptions::setWar),
+        MOUNT("mount", "PATH=FILE", true, "deploy a WAR at context path PATH, e.g. /shop=shop.war",
             LauncherOptions::addMount),
-        CHMOD_SOCKET("--chmod-socket", "MODE", false, "permission bits of the Unix sockets, e.g. 660 (default: the umask's)",
+        CHMOD_SOCKET("chmod-socket", "MODE", false, "permission bits of the Unix sockets, e.g. 660; alone: 666 (default: the umask's)",
             LauncherOptions::setChmodSocket),
-        BUFFER_SIZE("--buffer-size", "BYTES", false, "largest uwsgi vars block accepted, " + UwsgiConfiguration.MIN_MAX_VARS_SIZE + " to " + Uwsgi.MAX_DATASIZE + " (default: " + DEFAULT_BUFFER_SIZE + ")",
+        BUFFER_SIZE("buffer-size", "BYTES", false, "largest uwsgi vars block accepted, " + UwsgiConfiguration.MIN_MAX_VARS_SIZE + " to " + Uwsgi.MAX_DATASIZE + "; 32k means 32768 and 64k means 65535 (default: " + DEFAULT_BUFFER_SIZE + ")",
             LauncherOptions::setBufferSize),
-        REALM("--realm", "NAME=FILE", true, "a login realm for BASIC and FORM security: a properties file of 'user: password[,role...]' lines; NAME must match the WAR's <realm-name>",
+        REALM("realm", "NAME=FILE", true, "a login realm for BASIC and FORM security: a properties file of 'user: password[,role...]' lines; NAME must match the WAR's <realm-name>",
             LauncherOptions::addRealm),
-        THREADS("--threads", "N", false, "maximum number of request threads, at least " + MIN_THREADS + " (default: " + DEFAULT_THREADS + ")",
+        THREADS("threads", "N", false, "maximum number of request threads, at least " + MIN_THREADS + " (default: " + DEFAULT_THREADS + ")",
             LauncherOptions::setThreads),
-        ENVIRONMENT("--environment", "ENV", false, "deploy every WAR in " + String.join(", ", ENVIRONMENTS) + " (default: detected per WAR)",
+        ENVIRONMENT("environment", "ENV", false, "deploy every WAR in " + String.join(", ", ENVIRONMENTS) + " (default: detected per WAR)",
             LauncherOptions::setEnvironment);
 
-        private final String flag;
+        private final String key;
         private final String valueName;
         private final boolean repeatable;
         private final String description;
-        private final BiConsumer<LauncherOptions, String> apply;
+        private final BiConsumer<LauncherOptions, ConfigEntry> apply;
 
-        Option(String flag, String valueName, boolean repeatable, String description, BiConsumer<LauncherOptions, String> apply)
+        Option(String key, String valueName, boolean repeatable, String description, BiConsumer<LauncherOptions, ConfigEntry> apply)
         {
-            this.flag = flag;
+            this.key = key;
             this.valueName = valueName;
             this.repeatable = repeatable;
             this.description = description;
             this.apply = apply;
         }
 
-        static Option of(String flag)
+        static Option of(String key)
         {
+            if (key.equals("uwsgi-socket"))
+                return SOCKET;
             for (Option option : values())
             {
-                if (option.flag.equals(flag))
+                if (option.key.equals(key))
                     return option;
             }
             return null;
@@ -101,13 +138,19 @@ public final class LauncherOptions
     }
 
     private final List<String> problems = new ArrayList<>();
-    private final Set<Option> given = new HashSet<>();
+    private final Set<String> notices = new LinkedHashSet<>();
     private final List<ListenAddress> uwsgiSockets = new ArrayList<>();
     private final List<ListenAddress> httpSockets = new ArrayList<>();
     private final List<Mount> mounts = new ArrayList<>();
+    /** Where each deployment was given, for the messages of {@link #validate()}. */
+    private final Map<Mount, String> mountSources = new IdentityHashMap<>();
     private final Map<String, Path> realms = new LinkedHashMap<>();
-    private Path war;
+    private UwsgiConfig config;
+    private boolean socketGiven;
+    private boolean deploymentGiven;
+    private Mount war;
     private String chmodSocket;
+    private String chmodSocketSource;
     private int bufferSize = DEFAULT_BUFFER_SIZE;
     private int threads = DEFAULT_THREADS;
     private String environment;
@@ -118,176 +161,245 @@ public final class LauncherOptions
     }
 
     /**
-     * Reads a command line. Options take their value as the next argument or after {@code =}
-     * ({@code --socket :3031} or {@code --socket=:3031}).
+     * Loads the configuration the way {@code uwsgi} reads its command line, with this process's environment.
      *
      * @param args the command line arguments
-     * @return the options; problems found so far are reported by {@link #validate()}
+     * @return the options; problems found are reported by {@link #validate()}
      */
     public static LauncherOptions parse(String... args)
     {
+        return parse(HostFacts.current(), args);
+    }
+
+    /**
+     * @param facts the working directory and environment the configuration is read with
+     * @param args the command line arguments
+     * @return the options; problems found are reported by {@link #validate()}
+     */
+    public static LauncherOptions parse(HostFacts facts, String... args)
+    {
         LauncherOptions options = new LauncherOptions();
-        for (int i = 0; i < args.length; i++)
+        List<String> arguments = List.of(args);
+        if (arguments.contains("--help") || arguments.contains("-h"))
         {
-            String arg = args[i];
-            if ("--help".equals(arg) || "-h".equals(arg))
-            {
-                options.help = true;
-                continue;
-            }
-            if (!arg.startsWith("-"))
-            {
-                options.problems.add("unexpected argument: '" + arg + "' (expected: options starting with --" +
-                    (arg.endsWith(".war") ? "; did you mean --war " + arg + "?)" : ")"));
-                continue;
-            }
-            int equals = arg.indexOf('=');
-            String flag = equals > 0 ? arg.substring(0, equals) : arg;
-            Option option = Option.of(flag);
-            if (option == null)
-            {
-                options.problems.add("unknown option: " + flag + suggestion(flag));
-                // Every option takes a value: skip this one's too, or it would be reported again as an argument.
-                if (equals < 0 && i + 1 < args.length && !args[i + 1].startsWith("-"))
-                    i++;
-                continue;
-            }
-            String value;
-            if (equals > 0)
-                value = arg.substring(equals + 1);
-            else if (i + 1 < args.length && !args[i + 1].startsWith("--"))
-                value = args[++i];
-            else
-            {
-                options.problems.add(flag + ": missing value (expected: " + flag + " " + option.valueName + ")");
-                continue;
-            }
-            if (!options.given.add(option) && !option.repeatable)
-            {
-                options.problems.add(flag + ": given more than once (expected: once)");
-                continue;
-            }
-            try
-            {
-                option.apply.accept(options, value);
-            }
-            catch (InvalidPathException x)
-            {
-                options.problems.add(flag + ": '" + value + "' is not a valid path (" + x.getReason() + ")");
-            }
+            options.help = true;
+            return options;
+        }
+        List<String> normalized = options.normalize(arguments);
+        if (!options.problems.isEmpty())
+            return options;
+        try
+        {
+            options.config = new UwsgiConfigLoader(facts, KNOWN_OPTIONS).load(normalized);
+        }
+        catch (ConfigException x)
+        {
+            options.problems.add(x.getMessage());
+            return options;
+        }
+        options.notices.addAll(options.config.warnings());
+        for (ConfigEntry entry : options.config.entries())
+        {
+            if (!entry.placeholderOnly())
+                options.apply(entry);
         }
         return options;
     }
 
-    private static String suggestion(String flag)
+    /**
+     * Catches the slips that getopt would turn into something else, and keeps the launcher's own earlier forms working.
+     */
+    private List<String> normalize(List<String> args)
     {
-        // "-socket" is most likely "--socket" with a dash missing: compare in the double-dash form
-        String typed = flag.startsWith("--") ? flag : "-" + flag;
-        List<String> known = new ArrayList<>();
-        for (Option option : Option.values())
+        List<String> normalized = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++)
         {
-            known.add(option.flag);
+            String arg = args.get(i);
+            if (arg.equals("--"))
+            {
+                normalized.addAll(args.subList(i, args.size()));
+                break;
+            }
+            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : null;
+            if (arg.startsWith("-") && !arg.startsWith("--") && arg.length() > 2 && KNOWN_OPTIONS.isKnown(arg.substring(1).split("=", 2)[0]))
+            {
+                // getopt would read -socket as -s ocket: a socket named "ocket"
+                problems.add("unknown option: " + arg.split("=", 2)[0] + " (did you mean -" + arg.split("=", 2)[0] + "?)");
+                return normalized;
+            }
+            if (name != null && !arg.contains("=") && name.equals("chmod-socket") && i + 1 < args.size() && isChmodValue(args.get(i + 1)))
+            {
+                // uWSGI takes this optional value only as --chmod-socket=660; the launcher always took the next word
+                normalized.add(arg + "=" + args.get(++i));
+                continue;
+            }
+            if (name != null && !arg.contains("=") && KNOWN_OPTIONS.argument(name).orElse(null) == UwsgiOptions.Argument.REQUIRED &&
+                (i + 1 == args.size() || (args.get(i + 1).startsWith("--") && args.get(i + 1).length() > 2)))
+            {
+                Option option = Option.of(name);
+                problems.add(arg + ": missing value (expected: " + arg + " " + (option == null ? "VALUE" : option.valueName) + ")");
+                return normalized;
+            }
+            normalized.add(arg);
         }
-        known.add("--help");
-        // An abbreviation (--env) is recognised by its prefix, a typo (--sockt) by its edit distance.
-        List<String> extensions = known.stream().filter(candidate -> candidate.startsWith(typed)).toList();
-        if (typed.length() > 3 && extensions.size() == 1)
-            return " (did you mean " + extensions.get(0) + "?)";
-        String best = known.get(0);
-        for (String candidate : known)
-        {
-            if (editDistance(typed, candidate) < editDistance(typed, best))
-                best = candidate;
-        }
-        if (editDistance(typed, best) <= 2)
-            return " (did you mean " + best + "?)";
-        return " (see --help)";
+        return normalized;
     }
 
     /**
-     * @return the Levenshtein distance: the fewest single-character edits that turn one string into the other
+     * @return whether the word after {@code --chmod-socket} is its value (the launcher's form) rather than an option or
+     * a config file (uWSGI's reading)
      */
-    static int editDistance(String a, String b)
+    private static boolean isChmodValue(String word)
     {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++)
-        {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++)
-            {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return !word.startsWith("-") && !word.endsWith(".ini") && !word.endsWith(".json") && !word.endsWith(".js");
     }
 
-    private void addAddress(String flag, String value, List<ListenAddress> addresses)
+    private void apply(ConfigEntry entry)
     {
+        String key = entry.key();
+        Option option = Option.of(key);
+        try
+        {
+            if (option != null)
+                option.apply.accept(this, entry);
+            else if (IGNORED.containsKey(key))
+                notices.add("option " + key + " ignored: " + IGNORED.get(key));
+            else if (KNOWN_OPTIONS.isKnown(key) && !isLanguageKey(key))
+                notices.add(entry.origin() + ": option " + key + " is not supported by jetty-uwsgi, ignored");
+        }
+        catch (InvalidPathException x)
+        {
+            problems.add(source(entry) + ": '" + entry.value() + "' is not a valid path (" + x.getReason() + ")");
+        }
+    }
+
+    private static boolean isLanguageKey(String key)
+    {
+        return LANGUAGE_KEYS.contains(key) || key.startsWith("if-");
+    }
+
+    /**
+     * @return how a message names the value: {@code --threads} when it came from the command line (as the user typed
+     * it), {@code app.ini:3: threads} or {@code environment UWSGI_THREADS: threads} otherwise
+     */
+    private static String source(ConfigEntry entry)
+    {
+        String origin = entry.origin().source();
+        if (origin.startsWith("command line "))
+            return "--" + entry.key();
+        return entry.origin() + ": " + entry.key();
+    }
+
+    private static Map<String, String> ignoredOptions()
+    {
+        Map<String, String> ignored = new LinkedHashMap<>();
+        String oneProcess = "one JVM serves every request with threads (see threads), there are no worker processes";
+        ignored.put("master", "the JVM is a single process; there is no master forking workers");
+        ignored.put("processes", oneProcess);
+        ignored.put("workers", oneProcess);
+        ignored.put("cheaper", oneProcess);
+        ignored.put("enable-threads", "JVM threads are always enabled");
+        ignored.put("lazy-apps", "each WAR is deployed once, in the only process");
+        ignored.put("lazy", "each WAR is deployed once, in the only process");
+        ignored.put("thunder-lock", "there are no worker processes competing for accept()");
+        ignored.put("plugins", "Java support is built in; no uWSGI plugin is loaded");
+        ignored.put("plugin", "Java support is built in; no uWSGI plugin is loaded");
+        ignored.put("single-interpreter", "there is no interpreter; each WAR has its own class loader");
+        ignored.put("max-requests", "not applicable: there is no worker process to recycle; the JVM's garbage collector reclaims memory");
+        ignored.put("die-on-term", "SIGTERM always stops the launcher gracefully");
+        ignored.put("memory-report", "use the JVM's own tools (jcmd, JFR) for memory");
+        return Collections.unmodifiableMap(ignored);
+    }
+
+    private void addAddress(ConfigEntry entry, List<ListenAddress> addresses)
+    {
+        socketGiven = true;
+        String value = entry.displayValue();
         try
         {
             ListenAddress address = ListenAddress.parse(value);
             // Port 0 is "any free port": each socket gets its own, so it can be given any number of times.
             if (address.getPort() != 0 && (uwsgiSockets.contains(address) || httpSockets.contains(address)))
-                problems.add(flag + ": " + value + " is already given (expected: each address once)");
+                problems.add(source(entry) + ": " + value + " is already given (expected: each address once)");
             else
                 addresses.add(address);
         }
         catch (IllegalArgumentException x)
         {
-            problems.add(flag + ": " + x.getMessage());
+            problems.add(source(entry) + ": " + x.getMessage());
         }
     }
 
-    private void addMount(String value)
+    private void setWar(ConfigEntry entry)
     {
+        // a single value: a later one (the command line after an ini file) replaces the earlier
+        deploymentGiven = true;
+        war = new Mount("/", Path.of(entry.displayValue()));
+        mountSources.put(war, source(entry));
+    }
+
+    private void addMount(ConfigEntry entry)
+    {
+        deploymentGiven = true;
+        String value = entry.displayValue();
         int equals = value.indexOf('=');
         if (equals < 0)
         {
-            problems.add("--mount: '" + value + "' (expected: PATH=FILE, e.g. /shop=shop.war)");
+            problems.add(source(entry) + ": '" + value + "' (expected: PATH=FILE, e.g. /shop=shop.war)");
             return;
         }
         String contextPath = value.substring(0, equals);
         String file = value.substring(equals + 1);
         if (!contextPath.startsWith("/") || (contextPath.length() > 1 && contextPath.endsWith("/")) || contextPath.contains("//"))
-            problems.add("--mount: context path '" + contextPath + "' (expected: / or /NAME[/NAME...], without a trailing /)");
+            problems.add(source(entry) + ": context path '" + contextPath + "' (expected: / or /NAME[/NAME...], without a trailing /)");
         else if (file.isEmpty())
-            problems.add("--mount: '" + value + "' has no file (expected: PATH=FILE, e.g. /shop=shop.war)");
+            problems.add(source(entry) + ": '" + value + "' has no file (expected: PATH=FILE, e.g. /shop=shop.war)");
         else
-            mounts.add(new Mount(contextPath, Path.of(file)));
+        {
+            Mount mount = new Mount(contextPath, Path.of(file));
+            mounts.add(mount);
+            mountSources.put(mount, source(entry));
+        }
     }
 
-    private void setChmodSocket(String value)
+    private void setChmodSocket(ConfigEntry entry)
     {
+        // uWSGI: chmod-socket without a value is 666
+        String value = entry.value() == null || entry.value().isEmpty() ? "666" : entry.value();
+        chmodSocketSource = source(entry);
         if (value.matches("[0-7]{3}"))
             chmodSocket = value;
         else
-            problems.add("--chmod-socket: '" + value + "' (expected: three octal digits as for chmod, e.g. 660)");
+            problems.add(chmodSocketSource + ": '" + value + "' (expected: three octal digits as for chmod, e.g. 660)");
     }
 
-    private void setBufferSize(String value)
+    private void setBufferSize(ConfigEntry entry)
     {
-        bufferSize = parseNumber("--buffer-size", value, UwsgiConfiguration.MIN_MAX_VARS_SIZE, Uwsgi.MAX_DATASIZE, DEFAULT_BUFFER_SIZE);
+        String value = entry.displayValue();
+        Matcher size = SIZE.matcher(value);
+        if (size.matches() && !size.group(2).isEmpty() && size.group(1).length() < 9)
+        {
+            // uWSGI 2.0 reads 32k as 32 (strtoul); that is never what was meant, so take k as KiB and say so
+            long bytes = Long.parseLong(size.group(1)) * 1024;
+            if (bytes == Uwsgi.MAX_DATASIZE + 1)
+                bytes = Uwsgi.MAX_DATASIZE;
+            notices.add(source(entry) + " = " + value + " read as " + bytes + " bytes (uWSGI 2.0 would read " + size.group(1) +
+                "; write " + bytes + " for a config that both read alike)");
+            value = Long.toString(bytes);
+        }
+        bufferSize = parseNumber(entry, value, UwsgiConfiguration.MIN_MAX_VARS_SIZE, Uwsgi.MAX_DATASIZE, DEFAULT_BUFFER_SIZE);
     }
 
-    private void setThreads(String value)
+    private void setThreads(ConfigEntry entry)
     {
-        threads = parseNumber("--threads", value, MIN_THREADS, 100_000, DEFAULT_THREADS);
+        threads = parseNumber(entry, entry.displayValue(), MIN_THREADS, 100_000, DEFAULT_THREADS);
     }
 
-    private int parseNumber(String flag, String value, int min, int max, int fallback)
+    private int parseNumber(ConfigEntry entry, String value, int min, int max, int fallback)
     {
         try
         {
-            int number = Integer.parseInt(value);
+            int number = Integer.parseInt(value.strip());
             if (number >= min && number <= max)
                 return number;
         }
@@ -295,26 +407,27 @@ public final class LauncherOptions
         {
             // reported below, like an out-of-range number
         }
-        problems.add(flag + ": '" + value + "' (expected: a whole number from " + min + " to " + max + ")");
+        problems.add(source(entry) + ": '" + entry.displayValue() + "' (expected: a whole number from " + min + " to " + max + ")");
         return fallback;
     }
 
-    private void addRealm(String value)
+    private void addRealm(ConfigEntry entry)
     {
+        String value = entry.displayValue();
         int equals = value.indexOf('=');
         if (equals <= 0 || equals == value.length() - 1)
-            problems.add("--realm: '" + value + "' (expected: NAME=FILE, e.g. myrealm=etc/users.properties)");
+            problems.add(source(entry) + ": '" + value + "' (expected: NAME=FILE, e.g. myrealm=etc/users.properties)");
         else if (realms.putIfAbsent(value.substring(0, equals), Path.of(value.substring(equals + 1))) != null)
-            problems.add("--realm: realm '" + value.substring(0, equals) + "' is given more than once (expected: one file per realm name)");
+            problems.add(source(entry) + ": realm '" + value.substring(0, equals) + "' is given more than once (expected: one file per realm name)");
     }
 
-    private void setEnvironment(String value)
+    private void setEnvironment(ConfigEntry entry)
     {
-        String name = value.toLowerCase(Locale.ROOT);
+        String name = entry.displayValue().toLowerCase(Locale.ROOT);
         if (ENVIRONMENTS.contains(name))
             environment = name;
         else
-            problems.add("--environment: '" + value + "' (expected: one of " + String.join(", ", ENVIRONMENTS) + ")");
+            problems.add(source(entry) + ": '" + entry.displayValue() + "' (expected: one of " + String.join(", ", ENVIRONMENTS) + ")");
     }
 
     /**
@@ -326,10 +439,10 @@ public final class LauncherOptions
     public List<String> validate()
     {
         List<String> all = new ArrayList<>(problems);
-        if (help)
+        if (help || config == null)
             return all;
         // Only when none was given at all: a socket given wrongly has been reported already.
-        if (!given.contains(Option.SOCKET) && !given.contains(Option.HTTP_SOCKET))
+        if (!socketGiven)
             all.add("nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)");
         for (ListenAddress address : getAllSockets())
         {
@@ -337,21 +450,21 @@ public final class LauncherOptions
                 all.add("socket " + address + ": directory " + address.getUnixPath().getParent() + " does not exist (expected: an existing directory)");
         }
         if (chmodSocket != null && getAllSockets().stream().noneMatch(ListenAddress::isUnix))
-            all.add("--chmod-socket: " + chmodSocket + " but no Unix socket is given (expected: a --socket or --http-socket with a path)");
+            all.add(chmodSocketSource + ": " + chmodSocket + " but no Unix socket is given (expected: a --socket or --http-socket with a path)");
 
         List<Mount> deployments = getDeployments();
-        if (!given.contains(Option.WAR) && !given.contains(Option.MOUNT))
+        if (!deploymentGiven)
             all.add("nothing to deploy (expected: --war FILE or --mount PATH=FILE)");
         Set<String> contextPaths = new HashSet<>();
         for (Mount mount : deployments)
         {
-            String flag = war != null && mount == deployments.get(0) ? "--war" : "--mount";
+            String source = mountSources.get(mount);
             if (!contextPaths.add(mount.contextPath()))
-                all.add(flag + ": context path " + mount.contextPath() + " is deployed twice (expected: one WAR per context path)");
+                all.add(source + ": context path " + mount.contextPath() + " is deployed twice (expected: one WAR per context path)");
             if (!Files.exists(mount.war()))
-                all.add(flag + ": " + mount.war() + " does not exist (expected: a WAR file or an exploded WAR directory)");
+                all.add(source + ": " + mount.war() + " does not exist (expected: a WAR file or an exploded WAR directory)");
             else if (!Files.isReadable(mount.war()))
-                all.add(flag + ": " + mount.war() + " is not readable (expected: a readable WAR file or directory)");
+                all.add(source + ": " + mount.war() + " is not readable (expected: a readable WAR file or directory)");
         }
         for (Map.Entry<String, Path> realm : realms.entrySet())
         {
@@ -368,17 +481,27 @@ public final class LauncherOptions
     {
         StringBuilder usage = new StringBuilder();
         usage.append("Usage: java -jar jetty-uwsgi-launcher.jar [OPTIONS]\n");
+        usage.append("       java -jar jetty-uwsgi-launcher.jar [OPTIONS] FILE.ini ...\n");
         usage.append("Serves Java web applications (WARs) to uwsgi frontends (nginx uwsgi_pass, Apache mod_proxy_uwsgi,\n");
         usage.append("uWSGI routers) and over plain HTTP.\n\n");
+        usage.append("Configuration is read as uWSGI reads it: UWSGI_<KEY> environment variables, then the command line in\n");
+        usage.append("order (--KEY VALUE is the ini line KEY = VALUE), then bare FILE.ini arguments; a later value wins,\n");
+        usage.append("repeatable keys add up. See docs/configuration.md for every key.\n\n");
+        appendOption(usage, "--ini FILE[:SECTION]", "read an ini file, section [uwsgi] unless named; repeatable");
+        appendOption(usage, "--json FILE[:SECTION]", "read a JSON config with the same keys; repeatable");
         for (Option option : Option.values())
         {
-            appendOption(usage, option.flag + " " + option.valueName, option.description + (option.repeatable ? "; repeatable" : ""));
+            appendOption(usage, "--" + option.key + " " + option.valueName, option.description + (option.repeatable ? "; repeatable" : ""));
         }
+        appendOption(usage, "--strict", "unknown keys are errors, not warnings");
+        appendOption(usage, "--show-config", "print the effective configuration in uWSGI's format");
+        appendOption(usage, "--dry-run", "check the configuration and exit: status 0 if it can be used");
         appendOption(usage, "-h, --help", "print this help");
         usage.append("\n");
         usage.append("Nothing listens unless a --socket or --http-socket asks for it. The uwsgi vars (REMOTE_ADDR, HTTPS, ...)\n");
         usage.append("are trusted, so only the frontend may reach a uwsgi socket: 127.0.0.1:PORT or a Unix socket is the safe\n");
         usage.append("form; :PORT listens on all interfaces, as in uWSGI, and logs a warning.\n");
+        usage.append("uWSGI's process options (master, processes, lazy-apps, ...) are accepted and reported as ignored.\n");
         usage.append("SIGTERM stops gracefully: requests in flight get up to " + STOP_TIMEOUT_MILLIS / 1000 + "s to finish, then the exit status is 143.\n");
         usage.append("Exit status 1: start-up failed; 2: a usage error.\n");
         return usage.toString();
@@ -390,6 +513,11 @@ public final class LauncherOptions
         int indent = 26;
         int width = 110;
         StringBuilder line = new StringBuilder(String.format("  %-" + (indent - 2) + "s", left));
+        if (line.length() > indent)
+        {
+            usage.append(line.toString().stripTrailing()).append('\n');
+            line = new StringBuilder(" ".repeat(indent));
+        }
         for (String word : description.split(" "))
         {
             if (line.length() + 1 + word.length() > width && line.length() > indent)
@@ -415,7 +543,40 @@ public final class LauncherOptions
     }
 
     /**
-     * @return the uwsgi sockets, in command line order
+     * @return true if {@code --show-config} (or {@code show-config = true}) was given
+     */
+    public boolean isShowConfig()
+    {
+        return config != null && config.isTrue("show-config");
+    }
+
+    /**
+     * @return true if {@code --dry-run} was given: check the configuration, do not start
+     */
+    public boolean isDryRun()
+    {
+        return config != null && config.isTrue("dry-run");
+    }
+
+    /**
+     * @return the loaded configuration in uWSGI's {@code --show-config} format, if it could be loaded
+     */
+    public Optional<String> showConfig()
+    {
+        return Optional.ofNullable(config).map(UwsgiConfig::showConfig);
+    }
+
+    /**
+     * @return what the operator should know but that does not stop the start, once each: unknown keys (with a "did
+     * you mean"), uWSGI options that are ignored here and why, values read differently from uWSGI
+     */
+    public List<String> getNotices()
+    {
+        return List.copyOf(notices);
+    }
+
+    /**
+     * @return the uwsgi sockets, in configuration order
      */
     public List<ListenAddress> getUwsgiSockets()
     {
@@ -423,7 +584,7 @@ public final class LauncherOptions
     }
 
     /**
-     * @return the plain HTTP sockets, in command line order
+     * @return the plain HTTP sockets, in configuration order
      */
     public List<ListenAddress> getHttpSockets()
     {
@@ -438,13 +599,13 @@ public final class LauncherOptions
     }
 
     /**
-     * @return the WARs to deploy: {@code --war} at {@code /} first, then the {@code --mount}s in command line order
+     * @return the WARs to deploy: {@code war} at {@code /} first, then the {@code mount}s in configuration order
      */
     public List<Mount> getDeployments()
     {
         List<Mount> deployments = new ArrayList<>();
         if (war != null)
-            deployments.add(new Mount("/", war));
+            deployments.add(war);
         deployments.addAll(mounts);
         return Collections.unmodifiableList(deployments);
     }
@@ -466,7 +627,7 @@ public final class LauncherOptions
     }
 
     /**
-     * @return realm name to properties file, in command line order
+     * @return realm name to properties file, in configuration order
      */
     public Map<String, Path> getRealms()
     {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.github.jettyuwsgi.config.HostFacts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,11 +157,11 @@ public class LauncherOptionsTest
     {
         String longPath = "/tmp/" + "x".repeat(120) + ".sock";
         return Stream.of(
-            Arguments.of(withMinimum("--sockt", ":3031"), "unknown option: --sockt (did you mean --socket?)"),
+            Arguments.of(withMinimum("--sockt", ":3031"), "command line --sockt: unrecognized option --sockt (did you mean --socket?)"),
             Arguments.of(withMinimum("-socket", ":3031"), "unknown option: -socket (did you mean --socket?)"),
-            Arguments.of(withMinimum("--http_socket", ":3031"), "unknown option: --http_socket (did you mean --http-socket?)"),
-            Arguments.of(withMinimum("--env", "ee10"), "unknown option: --env (did you mean --environment?)"),
-            Arguments.of(withMinimum("--frobnicate", "1"), "unknown option: --frobnicate (see --help)"),
+            Arguments.of(withMinimum("--http_socket", ":3031"), "command line --http_socket: unrecognized option --http_socket (did you mean --http-socket?)"),
+            Arguments.of(withMinimum("--enviroment", "ee10"), "command line --enviroment: unrecognized option --enviroment (did you mean --environment?)"),
+            Arguments.of(withMinimum("--frobnicate", "1"), "command line --frobnicate: unrecognized option --frobnicate"),
             Arguments.of(withMinimum("--threads"), "--threads: missing value (expected: --threads N)"),
             Arguments.of(withMinimum("--threads", "--socket", ":3031"), "--threads: missing value (expected: --threads N)"),
             Arguments.of(withMinimum("--threads", "many"), "--threads: 'many' (expected: a whole number from 8 to 100000)"),
@@ -170,8 +171,6 @@ public class LauncherOptionsTest
             Arguments.of(withMinimum("--socket", dir.resolve("a.sock").toString(), "--chmod-socket", "rw-rw----"), "--chmod-socket: 'rw-rw----' (expected: three octal digits as for chmod, e.g. 660)"),
             Arguments.of(withMinimum("--chmod-socket", "660"), "--chmod-socket: 660 but no Unix socket is given (expected: a --socket or --http-socket with a path)"),
             Arguments.of(withMinimum("--environment", "ee9"), "--environment: 'ee9' (expected: one of ee8, ee10, ee11)"),
-            Arguments.of(withMinimum("--environment", "ee10", "--environment", "ee11"), "--environment: given more than once (expected: once)"),
-            Arguments.of(withMinimum("--war", war.toString()), "--war: given more than once (expected: once)"),
             Arguments.of(withMinimum("--mount", "shop.war"), "--mount: 'shop.war' (expected: PATH=FILE, e.g. /shop=shop.war)"),
             Arguments.of(withMinimum("--mount", "shop=" + otherWar), "--mount: context path 'shop' (expected: / or /NAME[/NAME...], without a trailing /)"),
             Arguments.of(withMinimum("--mount", "/shop/=" + otherWar), "--mount: context path '/shop/' (expected: / or /NAME[/NAME...], without a trailing /)"),
@@ -187,8 +186,8 @@ public class LauncherOptionsTest
             Arguments.of(withMinimum("--socket", "127.0.0.1:8080"), "--socket: 127.0.0.1:8080 is already given (expected: each address once)"),
             Arguments.of(withMinimum("--socket", longPath), "--socket: Unix socket path " + longPath + " is 130 bytes long (expected: at most 107)"),
             Arguments.of(withMinimum("--socket", dir.resolve("no/such/dir/app.sock").toString()), "socket " + dir.resolve("no/such/dir/app.sock") + ": directory " + dir.resolve("no/such/dir") + " does not exist (expected: an existing directory)"),
-            Arguments.of(withMinimum("app.war"), "unexpected argument: 'app.war' (expected: options starting with --; did you mean --war app.war?)"),
-            Arguments.of(withMinimum("hello"), "unexpected argument: 'hello' (expected: options starting with --)"),
+            Arguments.of(withMinimum("app.war"), "command line app.war: unable to load configuration from app.war (expected: a name ending in .ini, .json or .js; did you mean --war app.war?)"),
+            Arguments.of(withMinimum("hello"), "command line hello: unable to load configuration from hello (expected: a name ending in .ini, .json or .js)"),
             Arguments.of(new String[]{"--war", war.toString()}, "nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)"),
             Arguments.of(new String[]{"--socket", "127.0.0.1:3031"}, "nothing to deploy (expected: --war FILE or --mount PATH=FILE)"));
     }
@@ -203,10 +202,10 @@ public class LauncherOptionsTest
     @Test
     public void testEveryProblemReportedAtOnce()
     {
-        List<String> problems = LauncherOptions.parse("--sockt", ":3031", "--threads", "0", "--environment", "ee7").validate();
+        List<String> problems = LauncherOptions.parse("--buffer-size", "1", "--threads", "0", "--environment", "ee7").validate();
 
         assertEquals(List.of(
-            "unknown option: --sockt (did you mean --socket?)",
+            "--buffer-size: '1' (expected: a whole number from 512 to 65535)",
             "--threads: '0' (expected: a whole number from 8 to 100000)",
             "--environment: 'ee7' (expected: one of ee8, ee10, ee11)",
             "nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)",
@@ -247,21 +246,180 @@ public class LauncherOptionsTest
         assertTrue(usage.lines().allMatch(line -> line.length() <= 110), usage);
     }
 
-    public static Stream<Arguments> editDistances()
+    private static Path ini(String name, String... lines) throws IOException
+    {
+        return Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
+    }
+
+    private static HostFacts withEnvironment(Map<String, String> environment)
+    {
+        HostFacts current = HostFacts.current();
+        return new HostFacts(current.workingDirectory(), environment, current.hostname(), current.cpus(), current.uid(), current.user(),
+            current.gid(), current.group(), current.startMicros(), current.version(), current.binaryPath(), false);
+    }
+
+    @Test
+    public void testIniFileGivesTheSameOptionsAsTheCommandLine() throws IOException
+    {
+        Path config = ini("app.ini",
+            "[uwsgi]",
+            "socket = 127.0.0.1:3031",
+            "http-socket = 127.0.0.1:8080",
+            "war = " + war,
+            "mount = /shop=" + otherWar,
+            "buffer-size = 8192",
+            "realm = shop=" + users,
+            "threads = 50",
+            "environment = ee10");
+
+        for (String[] args : List.of(new String[]{"--ini", config.toString()}, new String[]{config.toString()}))
+        {
+            LauncherOptions options = LauncherOptions.parse(args);
+
+            assertEquals(List.of(), options.validate());
+            assertEquals(3031, options.getUwsgiSockets().get(0).getPort());
+            assertEquals(8080, options.getHttpSockets().get(0).getPort());
+            assertEquals(List.of(new LauncherOptions.Mount("/", war), new LauncherOptions.Mount("/shop", otherWar)), options.getDeployments());
+            assertEquals(8192, options.getBufferSize());
+            assertEquals(Map.of("shop", users), options.getRealms());
+            assertEquals(50, options.getThreads());
+            assertEquals("ee10", options.getEnvironment());
+            assertEquals(List.of(), options.getNotices());
+        }
+    }
+
+    @Test
+    public void testSectionPlaceholdersAndLaterValueWins() throws IOException
+    {
+        Path config = ini("sections.ini",
+            "[uwsgi]",
+            "threads = 10",
+            "[staging]",
+            "base = 3000",
+            "socket = 127.0.0.1:%(base + 31)",
+            "threads = 20",
+            "war = " + war,
+            "environment = ee10");
+
+        LauncherOptions options = LauncherOptions.parse("--ini", config + ":staging", "--threads", "30", "--environment", "ee11", "--war", otherWar.toString());
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(3031, options.getUwsgiSockets().get(0).getPort());
+        assertEquals(30, options.getThreads(), "the command line after the file wins");
+        assertEquals("ee11", options.getEnvironment());
+        assertEquals(List.of(new LauncherOptions.Mount("/", otherWar)), options.getDeployments(), "war is single-valued: the last one");
+    }
+
+    @Test
+    public void testEnvironmentVariablesComeFirst()
+    {
+        HostFacts facts = withEnvironment(Map.of("UWSGI_THREADS", "12", "UWSGI_HTTP_SOCKET", "127.0.0.1:8081", "UWSGI_WAR", war.toString()));
+
+        LauncherOptions fromEnvironment = LauncherOptions.parse(facts);
+        LauncherOptions overridden = LauncherOptions.parse(facts, "--threads", "16");
+
+        assertEquals(List.of(), fromEnvironment.validate());
+        assertEquals(12, fromEnvironment.getThreads());
+        assertEquals(8081, fromEnvironment.getHttpSockets().get(0).getPort());
+        assertEquals(16, overridden.getThreads());
+        assertEquals(List.of("environment UWSGI_THREADS: threads: 'x' (expected: a whole number from 8 to 100000)"),
+            LauncherOptions.parse(withEnvironment(Map.of("UWSGI_THREADS", "x")), withMinimum()).validate());
+    }
+
+    @Test
+    public void testJsonConfig() throws IOException
+    {
+        Path config = Files.writeString(dir.resolve("app.json"), "{\"uwsgi\": {\"http-socket\": \"127.0.0.1:8082\", \"war\": \"" + war + "\", \"threads\": 9}}");
+
+        LauncherOptions options = LauncherOptions.parse("--json", config.toString());
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(8082, options.getHttpSockets().get(0).getPort());
+        assertEquals(9, options.getThreads());
+    }
+
+    @Test
+    public void testMistakeInFileNamesTheLine() throws IOException
+    {
+        Path config = ini("bad.ini", "[uwsgi]", "http-socket = 127.0.0.1:8080", "threads = many", "war = " + war);
+
+        assertEquals(List.of(config + ":3: threads: 'many' (expected: a whole number from 8 to 100000)"), LauncherOptions.parse(config.toString()).validate());
+    }
+
+    @Test
+    public void testUnknownKeyIsAWarningWithSuggestionAndAnErrorWhenStrict() throws IOException
+    {
+        Path config = ini("typo.ini", "[uwsgi]", "thread = 4");
+        Path strict = ini("strict.ini", "[uwsgi]", "strict = true", "thread = 4");
+
+        LauncherOptions options = LauncherOptions.parse(withMinimum("--ini", config.toString()));
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(List.of(config + ":2: unknown option \"thread\" is never used as a placeholder; did you mean \"threads\"?"), options.getNotices());
+        assertEquals(List.of(strict + ":3: unknown option \"thread\" with strict = true; did you mean \"threads\"?"),
+            LauncherOptions.parse(withMinimum("--ini", strict.toString())).validate());
+        assertEquals(List.of(config + ":2: unknown option \"thread\" with strict = true; did you mean \"threads\"?"),
+            LauncherOptions.parse(withMinimum("--strict", "--ini", config.toString())).validate());
+    }
+
+    @Test
+    public void testProcessOptionsAreIgnoredOnceWithTheReason() throws IOException
+    {
+        Path config = ini("core.ini", "[uwsgi]", "master = true", "processes = 4", "master = true", "enable-threads = true",
+            "lazy-apps = true", "thunder-lock = true", "plugins = python3", "harakiri = 30");
+
+        LauncherOptions options = LauncherOptions.parse(withMinimum("--ini", config.toString()));
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(List.of(
+            "option master ignored: the JVM is a single process; there is no master forking workers",
+            "option processes ignored: one JVM serves every request with threads (see threads), there are no worker processes",
+            "option enable-threads ignored: JVM threads are always enabled",
+            "option lazy-apps ignored: each WAR is deployed once, in the only process",
+            "option thunder-lock ignored: there are no worker processes competing for accept()",
+            "option plugins ignored: Java support is built in; no uWSGI plugin is loaded",
+            config + ":9: option harakiri is not supported by jetty-uwsgi, ignored"), options.getNotices());
+    }
+
+    public static Stream<Arguments> bufferSizes()
     {
         return Stream.of(
-            Arguments.of("--socket", "--socket", 0),
-            Arguments.of("--sockt", "--socket", 1),
-            Arguments.of("--scoket", "--socket", 2),
-            Arguments.of("", "abc", 3),
-            Arguments.of("kitten", "sitting", 3));
+            Arguments.of("32k", 32768, "--buffer-size = 32k read as 32768 bytes (uWSGI 2.0 would read 32; write 32768 for a config that both read alike)"),
+            Arguments.of("64k", 65535, "--buffer-size = 64k read as 65535 bytes (uWSGI 2.0 would read 64; write 65535 for a config that both read alike)"),
+            Arguments.of("4096", 4096, null));
     }
 
     @ParameterizedTest
-    @MethodSource("editDistances")
-    public void testEditDistance(String a, String b, int expected)
+    @MethodSource("bufferSizes")
+    public void testBufferSizeAcceptsKilobytesAndSaysSo(String value, int bytes, String notice)
     {
-        assertEquals(expected, LauncherOptions.editDistance(a, b));
-        assertEquals(expected, LauncherOptions.editDistance(b, a));
+        LauncherOptions options = LauncherOptions.parse(withMinimum("--buffer-size", value));
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(bytes, options.getBufferSize());
+        assertEquals(notice == null ? List.of() : List.of(notice), options.getNotices());
+    }
+
+    @Test
+    public void testChmodSocketForms()
+    {
+        String socket = dir.resolve("m.sock").toString();
+
+        assertEquals("660", LauncherOptions.parse(withMinimum("--socket", socket, "--chmod-socket", "660")).getChmodSocket());
+        assertEquals("640", LauncherOptions.parse(withMinimum("--socket", socket, "--chmod-socket=640")).getChmodSocket());
+        assertEquals("666", LauncherOptions.parse(withMinimum("--socket", socket, "--chmod-socket")).getChmodSocket(), "uWSGI's default without a value");
+        assertEquals("660", LauncherOptions.parse(withMinimum("-s", socket, "-C660")).getChmodSocket());
+    }
+
+    @Test
+    public void testShowConfigAndDryRun()
+    {
+        LauncherOptions options = LauncherOptions.parse(withMinimum("--threads", "9", "--show-config", "--dry-run"));
+
+        assertTrue(options.isShowConfig());
+        assertTrue(options.isDryRun());
+        assertEquals("\n;uWSGI instance configuration\n[uwsgi]\nhttp-socket = 127.0.0.1:8080\nwar = " + war + "\nthreads = 9\nshow-config = true\ndry-run = true\n;end of configuration\n\n",
+            options.showConfig().orElseThrow());
+        assertFalse(LauncherOptions.parse(withMinimum()).isDryRun());
     }
 }

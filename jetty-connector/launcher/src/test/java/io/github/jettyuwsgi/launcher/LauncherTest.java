@@ -52,7 +52,7 @@ public class LauncherTest
         Path war = Files.writeString(dir.resolve("app.war"), "");
 
         assertEquals(Launcher.EXIT_USAGE, run("--sockt", "127.0.0.1:3031", "--http-socket", "127.0.0.1:0", "--war", war.toString()));
-        assertEquals("jetty-uwsgi: unknown option: --sockt (did you mean --socket?)" + System.lineSeparator(), err());
+        assertEquals("jetty-uwsgi: command line --sockt: unrecognized option --sockt (did you mean --socket?)" + System.lineSeparator(), err());
         assertEquals("", out());
     }
 

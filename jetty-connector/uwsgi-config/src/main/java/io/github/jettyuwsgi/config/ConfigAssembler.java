@@ -524,7 +524,11 @@ final class ConfigAssembler
             else if (name.endsWith(".json") || name.endsWith(".js"))
                 loadJson(name, origin);
             else
-                throw ConfigException.at(origin, "unable to load configuration from " + name + " (expected: a name ending in .ini, .json or .js)");
+            {
+                // the launcher's most common slip: a WAR given where uWSGI takes config files
+                String hint = name.endsWith(".war") && options.isKnown("war") ? "; did you mean --war " + name + "?" : "";
+                throw ConfigException.at(origin, "unable to load configuration from " + name + " (expected: a name ending in .ini, .json or .js" + hint + ")");
+            }
         }
         finally
         {

@@ -93,7 +93,7 @@ public final class UwsgiConfigLoader
      * getopt_long as uWSGI uses it: options are applied in order, the other arguments are returned to be loaded
      * after all options (getopt permutes them to the end); {@code --} ends the options.
      */
-    private static List<String> addCommandLineOptions(ConfigAssembler assembler, List<String> args)
+    private List<String> addCommandLineOptions(ConfigAssembler assembler, List<String> args)
     {
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.size(); i++)
@@ -174,9 +174,10 @@ public final class UwsgiConfigLoader
         return index;
     }
 
-    private static ConfigException unrecognized(String arg, String name)
+    private ConfigException unrecognized(String arg, String name)
     {
-        String suggestion = UwsgiOptions.defaults().suggest(name).map(s -> " (did you mean --" + s + "?)").orElse("");
+        // this loader's table, so that a launcher's own keys (--realm) are suggested too
+        String suggestion = options.suggest(name).map(s -> " (did you mean --" + s + "?)").orElse("");
         return new ConfigException("command line " + arg + ": unrecognized option --" + name + suggestion);
     }
 

@@ -76,8 +76,19 @@ public final class UwsgiOptions
      */
     public UwsgiOptions with(Set<String> extra)
     {
+        return with(extra, Argument.REQUIRED);
+    }
+
+    /**
+     * @param extra more keys that must not be reported as unknown
+     * @param argument how they take their value on the command line ({@link Argument#NO} for a flag such as
+     * {@code --dry-run})
+     * @return a table with these keys added; a key already known keeps its uWSGI meaning
+     */
+    public UwsgiOptions with(Set<String> extra, Argument argument)
+    {
         Map<String, Option> copy = new LinkedHashMap<>(options);
-        extra.forEach(name -> copy.putIfAbsent(name, new Option(Argument.REQUIRED, false)));
+        extra.forEach(name -> copy.putIfAbsent(name, new Option(argument, false)));
         return new UwsgiOptions(copy);
     }
 

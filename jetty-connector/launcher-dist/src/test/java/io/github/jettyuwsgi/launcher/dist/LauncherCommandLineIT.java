@@ -49,7 +49,7 @@ class LauncherCommandLineIT
             "--war", LauncherRun.war(FeaturesWarChecks.LEGACY_WAR).toString());
 
         assertEquals(2, run.status(), run::err);
-        assertEquals("jetty-uwsgi: unknown option: --sockt (did you mean --socket?)\n", run.err());
+        assertEquals("jetty-uwsgi: command line --sockt: unrecognized option --sockt (did you mean --socket?)\n", run.err());
         assertEquals("", run.out());
     }
 
