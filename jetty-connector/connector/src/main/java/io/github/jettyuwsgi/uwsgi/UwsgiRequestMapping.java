@@ -2,9 +2,11 @@ package io.github.jettyuwsgi.uwsgi;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
 import org.eclipse.jetty.http.HostPortHttpField;
@@ -45,6 +47,7 @@ import org.eclipse.jetty.util.URIUtil;
 public final class UwsgiRequestMapping
 {
     private static final Map<String, HttpHeader> KNOWN_HEADERS = new HashMap<>();
+    private static final Map<HttpHeader, Map<String, HttpField>> CACHED_FIELDS = cachedFields();
 
     static
     {
@@ -88,7 +91,7 @@ public final class UwsgiRequestMapping
         checkToken("REQUEST_METHOD", method);
 
         boolean secure = cgi.isSecure();
-        String scheme = secure ? HttpScheme.HTTPS.asString() : HttpScheme.HTTP.asString();
+        HttpScheme scheme = secure ? HttpScheme.HTTPS : HttpScheme.HTTP;
         HostPortHttpField authority = authority(cgi.httpHost, cgi.serverName, cgi.serverPort, secure);
 
         HttpURI uri = HttpURI.build()
@@ -343,10 +346,27 @@ public final class UwsgiRequestMapping
      */
     private static HttpField field(HttpHeader header, String value)
     {
-        HttpField cached = HttpParser.CACHE.get(header.asString() + ": " + value);
-        if (cached != null && cached.getHeader() == header && value.equalsIgnoreCase(cached.getValue()))
-            return cached;
-        return new HttpField(header, value);
+        Map<String, HttpField> cached = CACHED_FIELDS.get(header);
+        HttpField field = cached == null ? null : cached.get(value);
+        return field != null ? field : new HttpField(header, value);
+    }
+
+    /**
+     * {@link HttpParser#CACHE} regrouped by header, values compared case-insensitively as that cache does; looked up
+     * without building a "Name: value" string for every header.
+     */
+    private static Map<HttpHeader, Map<String, HttpField>> cachedFields()
+    {
+        Map<HttpHeader, Map<String, HttpField>> byHeader = new EnumMap<>(HttpHeader.class);
+        for (String key : HttpParser.CACHE.keySet())
+        {
+            HttpField field = HttpParser.CACHE.get(key);
+            // entries with a placeholder value only name the header; they are no whole field
+            if (field == null || field.getHeader() == null || field.getValue() == null || !key.endsWith(": " + field.getValue()))
+                continue;
+            byHeader.computeIfAbsent(field.getHeader(), h -> new TreeMap<>(String.CASE_INSENSITIVE_ORDER)).putIfAbsent(field.getValue(), field);
+        }
+        return byHeader;
     }
 
     /**

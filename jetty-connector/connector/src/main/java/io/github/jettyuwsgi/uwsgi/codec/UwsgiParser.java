@@ -2,11 +2,15 @@ package io.github.jettyuwsgi.uwsgi.codec;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiException;
 import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Index;
 
 /**
  * A resumable push parser for one uwsgi packet: header, vars block, then the request body.
@@ -88,6 +92,11 @@ public class UwsgiParser
         {
         }
     }
+
+    /**
+     * The var names frontends send on every request: CGI names and {@code HTTP_} plus every header Jetty knows.
+     */
+    private static final Index<String> KNOWN_NAMES = knownNames();
 
     private final Listener listener;
     private final int maxVarsSize;
@@ -329,7 +338,9 @@ public class UwsgiParser
      */
     public static UwsgiVars decodeVars(byte[] block, int offset, int length)
     {
-        UwsgiVars result = new UwsgiVars(Math.max(8, length / 24));
+        // nginx's packets average about 24 bytes a var; a little room spares growing the arrays
+        UwsgiVars result = new UwsgiVars(Math.max(8, length / 16));
+        ByteBuffer view = ByteBuffer.wrap(block);
         int end = offset + length;
         int position = offset;
         while (position < end)
@@ -343,7 +354,10 @@ public class UwsgiParser
                 throw new UwsgiException("var at offset " + at + ": key size 0 (expected: 1 to 65535)");
             if (keySize > end - position)
                 throw new UwsgiException("var at offset " + at + ": key size " + keySize + " (expected: at most the " + (end - position) + " bytes left in the block)");
-            String key = new String(block, position, keySize, StandardCharsets.ISO_8859_1);
+            // Well-known names are shared constants: no new String for REQUEST_METHOD, HTTP_USER_AGENT and the like.
+            String key = KNOWN_NAMES.get(view, position, keySize);
+            if (key == null)
+                key = new String(block, position, keySize, StandardCharsets.ISO_8859_1);
             position += keySize;
             if (end - position < 2)
                 throw new UwsgiException("var " + key + ": " + (end - position) + " bytes left for the value size (expected: 2)");
@@ -356,6 +370,27 @@ public class UwsgiParser
             result.add(key, value);
         }
         return result;
+    }
+
+    private static Index<String> knownNames()
+    {
+        Index.Builder<String> names = new Index.Builder<String>().caseSensitive(true);
+        for (String name : List.of("REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "PATH_INFO", "SCRIPT_NAME", "CONTENT_TYPE",
+            "CONTENT_LENGTH", "DOCUMENT_ROOT", "DOCUMENT_URI", "SERVER_PROTOCOL", "REQUEST_SCHEME", "HTTPS", "REMOTE_ADDR",
+            "REMOTE_PORT", "REMOTE_USER", "SERVER_ADDR", "SERVER_PORT", "SERVER_NAME", "SERVER_SOFTWARE", "SERVER_SIGNATURE",
+            "SERVER_ADMIN", "GATEWAY_INTERFACE", "SCRIPT_FILENAME", "PATH_TRANSLATED", "CONTEXT_PREFIX", "CONTEXT_DOCUMENT_ROOT",
+            "REDIRECT_STATUS", "UWSGI_SCHEME", "UWSGI_ROUTER", "PATH", "AUTH_TYPE"))
+        {
+            names.with(name, name);
+        }
+        for (HttpHeader header : HttpHeader.values())
+        {
+            if (header.isPseudo())
+                continue;
+            String name = "HTTP_" + header.asString().toUpperCase(Locale.ENGLISH).replace('-', '_');
+            names.with(name, name);
+        }
+        return names.build();
     }
 
     /**

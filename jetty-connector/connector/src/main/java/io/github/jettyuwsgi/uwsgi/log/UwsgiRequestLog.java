@@ -1,0 +1,228 @@
+package io.github.jettyuwsgi.uwsgi.log;
+
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.NanoTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Jetty {@link RequestLog} that writes one line per request in uWSGI's request-log format, so tools that read uWSGI
+ * logs keep working: {@code server.setRequestLog(new UwsgiRequestLog())} gives uWSGI's default line,
+ * {@code new UwsgiRequestLog("%(addr) %(method) %(uri) %(status)")} a {@code log-format} of your own
+ * ({@link UwsgiLogFormat} lists the variables).
+ *
+ * <p>Lines go to SLF4J at INFO on the logger {@value #LOGGER_NAME}, so the logging backend on the class path decides
+ * where they land. Request fields come from the uwsgi vars when the request came over uwsgi (as uWSGI logs them) and from
+ * Jetty's request otherwise; var bytes are read as UTF-8 and control characters are written as {@code \xNN}, so a
+ * crafted header cannot forge a second log line.</p>
+ */
+public class UwsgiRequestLog implements RequestLog
+{
+    /** The SLF4J logger the lines go to. */
+    public static final String LOGGER_NAME = "io.github.jettyuwsgi.uwsgi.requests";
+
+    private static final long PID = ProcessHandle.current().pid();
+
+    private final UwsgiLogFormat format;
+    private final Consumer<String> writer;
+    private final AtomicLong requests = new AtomicLong();
+
+    /** uWSGI's default line, in the system time zone, to the {@value #LOGGER_NAME} logger. */
+    public UwsgiRequestLog()
+    {
+        this(null);
+    }
+
+    /**
+     * @param logFormat a uWSGI {@code log-format} value, or null for uWSGI's default line
+     */
+    public UwsgiRequestLog(String logFormat)
+    {
+        this(logFormat, ZoneId.systemDefault(), LoggerFactory.getLogger(LOGGER_NAME)::info);
+    }
+
+    /**
+     * @param logFormat a uWSGI {@code log-format} value, or null for uWSGI's default line
+     * @param zone the time zone of the dates in the line
+     * @param writer receives each line, without a line terminator
+     */
+    public UwsgiRequestLog(String logFormat, ZoneId zone, Consumer<String> writer)
+    {
+        this.format = logFormat == null ? UwsgiLogFormat.uwsgiDefault(zone) : UwsgiLogFormat.parse(logFormat, zone);
+        this.writer = writer;
+    }
+
+    /**
+     * @return the {@code log-format} in use, or null for uWSGI's default line
+     */
+    public String getLogFormat()
+    {
+        return format.getFormat();
+    }
+
+    @Override
+    public void log(Request request, Response response)
+    {
+        writer.accept(format.format(entry(request, response)));
+    }
+
+    /**
+     * @param request the finished request
+     * @param response its response
+     * @return what the log line is made of
+     */
+    RequestLogEntry entry(Request request, Response response)
+    {
+        long elapsedMicros = TimeUnit.NANOSECONDS.toMicros(NanoTime.since(request.getBeginNanoTime()));
+        Map<String, List<String>> vars = vars(request);
+        HttpFields requestHeaders = request.getHeaders();
+
+        int varCount = 0;
+        int varsBytes = 0;
+        for (Map.Entry<String, List<String>> var : vars.entrySet())
+        {
+            for (String value : var.getValue())
+            {
+                varCount += 2;
+                varsBytes += 2 + var.getKey().length() + 2 + value.length();
+            }
+        }
+
+        HttpFields responseHeaders = response.getHeaders();
+        int headerCount = 0;
+        long headerBytes = statusLine(request, response).length();
+        for (HttpField field : responseHeaders)
+        {
+            headerCount++;
+            headerBytes += field.getName().length() + 2 + field.getValue().length() + 2;
+        }
+        headerBytes += 2;
+
+        return new RequestLogEntry(
+            PID,
+            requests.incrementAndGet(),
+            text(var(vars, "REMOTE_ADDR", Request.getRemoteAddr(request))),
+            text(user(request, vars)),
+            text(var(vars, "REQUEST_METHOD", request.getMethod())),
+            text(var(vars, "REQUEST_URI", request.getHttpURI().getPathQuery())),
+            text(var(vars, "SERVER_PROTOCOL", request.getConnectionMetaData().getProtocol())),
+            text(var(vars, "HTTP_HOST", requestHeaders.get(HttpHeader.HOST))),
+            text(var(vars, "HTTP_USER_AGENT", requestHeaders.get(HttpHeader.USER_AGENT))),
+            text(var(vars, "HTTP_REFERER", requestHeaders.get(HttpHeader.REFERER))),
+            varCount,
+            varsBytes,
+            Request.getTimeStamp(request),
+            elapsedMicros,
+            response.getStatus(),
+            Response.getContentBytesWritten(response),
+            headerCount,
+            headerBytes,
+            Math.max(0, request.getLength()),
+            vars.isEmpty() ? Map.of() : new TextVars(vars));
+    }
+
+    /**
+     * The status line as the connector's generator writes it, e.g. {@code HTTP/1.1 200 OK} and CRLF.
+     */
+    private static String statusLine(Request request, Response response)
+    {
+        String reason = HttpStatus.getMessage(response.getStatus());
+        return request.getConnectionMetaData().getHttpVersion().asString() + " " + response.getStatus() + " " + reason + "\r\n";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<String>> vars(Request request)
+    {
+        Object vars = request.getAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE);
+        return vars instanceof Map<?, ?> map ? (Map<String, List<String>>)map : Map.of();
+    }
+
+    private static String var(Map<String, List<String>> vars, String name, String fallback)
+    {
+        List<String> values = vars.get(name);
+        if (values != null && !values.isEmpty())
+            return values.get(0);
+        // a Jetty value is text already: give it the same byte form as a var so text() treats both alike
+        return fallback == null ? "" : new String(fallback.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String user(Request request, Map<String, List<String>> vars)
+    {
+        Principal principal = Request.getAuthenticationState(request).getUserPrincipal();
+        if (principal != null)
+            return new String(principal.getName().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        return var(vars, "REMOTE_USER", null);
+    }
+
+    /**
+     * @param wireBytes a var value, one char per byte
+     * @return its UTF-8 text with control characters as {@code \xNN}, so one request stays one line
+     */
+    static String text(String wireBytes)
+    {
+        boolean plain = true;
+        for (int i = 0; i < wireBytes.length() && plain; i++)
+        {
+            char c = wireBytes.charAt(i);
+            plain = c >= 0x20 && c < 0x7F;
+        }
+        if (plain)
+            return wireBytes;
+        String decoded = new String(wireBytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        StringBuilder escaped = new StringBuilder(decoded.length() + 8);
+        for (int i = 0; i < decoded.length(); i++)
+        {
+            char c = decoded.charAt(i);
+            if (c < 0x20 || c == 0x7F)
+                escaped.append(String.format("\\x%02x", (int)c));
+            else
+                escaped.append(c);
+        }
+        return escaped.toString();
+    }
+
+    /**
+     * The vars as {@code %(var.NAME)} prints them: decoded only when a line asks for one, since most formats never do.
+     */
+    private static final class TextVars extends java.util.AbstractMap<String, List<String>>
+    {
+        private final Map<String, List<String>> wire;
+
+        private TextVars(Map<String, List<String>> wire)
+        {
+            this.wire = wire;
+        }
+
+        @Override
+        public List<String> get(Object name)
+        {
+            List<String> values = wire.get(name);
+            return values == null ? null : values.stream().map(UwsgiRequestLog::text).toList();
+        }
+
+        @Override
+        public java.util.Set<Entry<String, List<String>>> entrySet()
+        {
+            java.util.Set<Entry<String, List<String>>> entries = new java.util.LinkedHashSet<>();
+            for (String name : wire.keySet())
+                entries.add(Map.entry(name, get(name)));
+            return entries;
+        }
+    }
+}
