@@ -1,0 +1,100 @@
+package io.github.jettyuwsgi.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jettyuwsgi.it.FrontendRig.Route;
+
+import static io.github.jettyuwsgi.it.FrontendEcho.assertBody;
+import static io.github.jettyuwsgi.it.FrontendEcho.cookies;
+import static io.github.jettyuwsgi.it.FrontendEcho.withoutMembers;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * <p>The echo differential through uWSGI's HTTP router ({@code --http} with {@code --http-to} the launcher's uwsgi
+ * socket and {@code --http-chunked-input}; Debian {@code uwsgi-core}, template {@value #TEMPLATE}). Its documented
+ * differences, asserted here: the fixed var set (SCRIPT_NAME empty, SERVER_NAME the machine's hostname rather than
+ * the Host header, UWSGI_ROUTER=http, no CONTENT_LENGTH without a body), repeated header lines joined with
+ * {@code ", "}, Cookie too (which makes Jetty's RFC 6265 cookie parser drop the cookies before the last comma), and
+ * a chunked request body forwarded as raw chunks, which the connector decodes.</p>
+ */
+class UwsgiRouterFrontendIT extends FrontendDifferentialTest
+{
+    static final String TEMPLATE = "/uwsgi/http-router.ini.template";
+
+    @Override
+    protected FrontendRig startRig(ItSettings settings)
+    {
+        return FrontendRig.start(settings, "uwsgi-router-frontend", rig ->
+        {
+            int port = FreePorts.allocate(1)[0];
+            FrontendProcess router = rig.add(FrontendProcess.builder("uwsgi-http-router", rig.workDir().resolve("uwsgi-http-router"))
+                .template("http-router.ini", TEMPLATE)
+                .command(FrontendProcess.findExecutable("uwsgi", "uwsgi-core"), "--ini", "{{ROOT}}/conf/http-router.ini")
+                .set("LAUNCHER_UWSGI_PORT", rig.launcher().uwsgiPort())
+                .listen("UWSGI_HTTP_PORT", port)
+                .start());
+            rig.route("UWSGI_HTTP_ROUTER", router.port("UWSGI_HTTP_PORT"));
+        });
+    }
+
+    @Override
+    protected void reconcile(Route route, RequestSpec spec, Map<String, Object> expected, Map<String, Object> actual, Map<String, List<String>> vars)
+    {
+        assertEquals(List.of(""), vars.get("SCRIPT_NAME"), () -> route + " SCRIPT_NAME");
+        assertEquals(List.of(hostname()), vars.get("SERVER_NAME"), () -> route + " SERVER_NAME: the router's hostname, not the Host header");
+        assertEquals(List.of("http"), vars.get("UWSGI_ROUTER"), () -> route + " UWSGI_ROUTER");
+        assertEquals(List.of(spec.target()), vars.get("REQUEST_URI"), () -> route + " REQUEST_URI");
+        assertFalse(vars.containsKey("REQUEST_SCHEME"), () -> route + " REQUEST_SCHEME: the router sends none");
+        assertFalse(vars.containsKey("HTTP_CONTENT_LENGTH"), () -> route + " HTTP_CONTENT_LENGTH: the router sends CONTENT_LENGTH only");
+        if (!clientSentContentLength(expected))
+            assertFalse(vars.containsKey("CONTENT_LENGTH"), () -> route + " CONTENT_LENGTH when the client sent none: " + vars.get("CONTENT_LENGTH"));
+
+        assertJoinedHeaders(route, expected, actual, ", ", ", ");
+        if (hasRepeatedCookieLines(spec))
+        {
+            // "a=1, b=2; c=3": a comma does not separate cookies in RFC 6265, so Jetty drops what precedes it.
+            assertEquals(List.of("c=3"), cookies(actual), () -> route + " cookies parsed from the router's comma-joined Cookie");
+            actual.put("cookies", expected.get("cookies"));
+        }
+    }
+
+    /**
+     * With {@code http-chunked-input} the router forwards the chunks as they came, with HTTP_TRANSFER_ENCODING and
+     * no CONTENT_LENGTH; the connector decodes them, so the servlet sees exactly what Jetty alone sees.
+     */
+    @Override
+    protected void assertChunkedUpload(Route route, Exchange reference, Exchange actual, byte[] content)
+    {
+        assertEquals(200, actual.status(), () -> route + " status of a chunked upload\n" + actual.abbreviated() + "\n" + rig.describeLogs());
+        Map<String, Object> echo = echo(route, actual);
+        assertBody(echo, content);
+        Map<String, List<String>> vars = FrontendEcho.uwsgiVars(echo);
+        assertEquals(List.of("chunked"), vars.get("HTTP_TRANSFER_ENCODING"), () -> route + " HTTP_TRANSFER_ENCODING");
+        assertFalse(vars.containsKey("CONTENT_LENGTH"), () -> route + " CONTENT_LENGTH with raw chunks: " + vars.get("CONTENT_LENGTH"));
+        Map<String, Object> expected = FrontendEcho.comparable(rig.reference(), false, echo(rig.reference(), reference), FrontendEcho::headersByName);
+        Map<String, Object> observed = FrontendEcho.comparable(route, true, echo, FrontendEcho::headersByName);
+        String differences = FrontendEcho.differences(withoutMembers(expected, java.util.Set.of()), observed);
+        assertEquals("", differences, () -> route + ": the servlet saw a different chunked request than over " + rig.reference());
+    }
+
+    /**
+     * @return the name uWSGI puts in SERVER_NAME: gethostname(), which Linux exposes here
+     */
+    private static String hostname()
+    {
+        try
+        {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException("cannot read the hostname (expected: Linux /proc/sys/kernel/hostname)", x);
+        }
+    }
+}
