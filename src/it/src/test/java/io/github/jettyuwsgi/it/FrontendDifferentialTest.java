@@ -338,7 +338,7 @@ abstract class FrontendDifferentialTest
         return Stream.concat(Stream.of(rig.reference()), rig.frontendRoutes().stream()).toList();
     }
 
-    private Exchange send(Route route, RequestSpec spec)
+    protected Exchange send(Route route, RequestSpec spec)
     {
         if (!spec.isRaw())
             return send(route, spec.method(), spec.toHttpRequest(route.baseUri(), TIMEOUT));
@@ -352,7 +352,7 @@ abstract class FrontendDifferentialTest
         }
     }
 
-    private Exchange send(Route route, String method, HttpRequest request)
+    protected Exchange send(Route route, String method, HttpRequest request)
     {
         try
         {
