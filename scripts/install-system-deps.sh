@@ -5,10 +5,14 @@
 set -euo pipefail
 
 # One line per program: "<command to look for> <Debian package that provides it>".
-# Later frontends (apache2, uwsgi, lighttpd) are added here.
 REQUIRED=(
   "nginx nginx-light"
   "wrk wrk"
+  # The frontend matrix (src/it *FrontendIT): Apache httpd with mod_proxy_uwsgi (in apache2-bin), lighttpd (mod_scgi
+  # is built in), and uWSGI whose core package carries the http and fastrouter router plugins.
+  "apache2 apache2"
+  "lighttpd lighttpd"
+  "uwsgi uwsgi-core"
 )
 
 # nginx and apache2 live in /usr/sbin, which is not on every user's PATH.
