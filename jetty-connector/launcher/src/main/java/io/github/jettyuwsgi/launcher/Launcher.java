@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.launcher;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Optional;
 
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -37,6 +38,9 @@ public final class Launcher
 
     public static void main(String[] args)
     {
+        // "curl" and "ping" are a uwsgi client for checking a backend, not a server: they take none of the server's options
+        if (io.github.jettyuwsgi.uwsgi.client.UwsgiCurl.handles(args))
+            System.exit(io.github.jettyuwsgi.uwsgi.client.UwsgiCurl.run(args, System.out, System.err));
         int status = new Launcher(System.out, System.err).run(args);
         // Exit only on failure: after a SIGTERM the JVM is already shutting down, and System.exit would block.
         if (status != 0)
@@ -57,6 +61,12 @@ public final class Launcher
         {
             out.print(LauncherOptions.usage());
             return 0;
+        }
+        if (options.getStopPidFile() != null)
+        {
+            Optional<String> failure = ProcessCommand.stop(new PidFile(options.getStopPidFile()));
+            failure.ifPresent(problem -> err.println(PREFIX + problem));
+            return failure.isPresent() ? EXIT_FAILURE : 0;
         }
         // uWSGI prints --show-config as soon as the configuration is loaded, before it checks anything else
         if (options.isShowConfig())
@@ -91,6 +101,20 @@ public final class Launcher
             return EXIT_FAILURE;
         }
 
+        if (options.getPidFile() != null)
+        {
+            try
+            {
+                new PidFile(options.getPidFile()).write(server, options.isVacuum());
+            }
+            catch (Exception x)
+            {
+                err.println(PREFIX + "cannot start: cannot write pidfile " + options.getPidFile() + ": " + describe(x));
+                stopQuietly(server);
+                return EXIT_FAILURE;
+            }
+        }
+
         try
         {
             server.join();
@@ -100,6 +124,18 @@ public final class Launcher
         {
             Thread.currentThread().interrupt();
             return 0;
+        }
+    }
+
+    private static void stopQuietly(Server server)
+    {
+        try
+        {
+            server.stop();
+        }
+        catch (Exception x)
+        {
+            LOG.debug("stop after a failed start", x);
         }
     }
 

@@ -97,7 +97,11 @@ public final class LauncherOptions
         THREADS("threads", "N", false, "maximum number of request threads, at least " + MIN_THREADS + " (default: " + DEFAULT_THREADS + ")",
             LauncherOptions::setThreads),
         ENVIRONMENT("environment", "ENV", false, "deploy every WAR in " + String.join(", ", ENVIRONMENTS) + " (default: detected per WAR)",
-            LauncherOptions::setEnvironment);
+            LauncherOptions::setEnvironment),
+        PIDFILE("pidfile", "FILE", false, "write the process id to FILE once started; a stale one is overwritten",
+            (options, entry) -> options.pidFile = Path.of(entry.displayValue())),
+        VACUUM("vacuum", "", false, "remove the pidfile when stopping (Unix socket files are always removed)",
+            (options, entry) -> options.vacuum = entry.value() == null || !List.of("false", "off", "no", "0").contains(entry.value().toLowerCase(Locale.ROOT)));
 
         private final String key;
         private final String valueName;
@@ -155,6 +159,9 @@ public final class LauncherOptions
     private int threads = DEFAULT_THREADS;
     private String environment;
     private boolean help;
+    private Path pidFile;
+    private boolean vacuum;
+    private Path stopPidFile;
 
     private LauncherOptions()
     {
@@ -184,6 +191,16 @@ public final class LauncherOptions
         {
             options.help = true;
             return options;
+        }
+        for (int i = 0; i < args.length; i++)
+        {
+            // a command to another instance, not a configuration: uWSGI runs it instead of starting
+            if (args[i].startsWith("--stop="))
+                options.stopPidFile = Path.of(args[i].substring("--stop=".length()));
+            else if (args[i].equals("--stop") && i + 1 < args.length)
+                options.stopPidFile = Path.of(args[i + 1]);
+            if (options.stopPidFile != null)
+                return options;
         }
         List<String> normalized = options.normalize(arguments);
         if (!options.problems.isEmpty())
@@ -439,7 +456,7 @@ public final class LauncherOptions
     public List<String> validate()
     {
         List<String> all = new ArrayList<>(problems);
-        if (help || config == null)
+        if (help || stopPidFile != null || config == null)
             return all;
         // Only when none was given at all: a socket given wrongly has been reported already.
         if (!socketGiven)
@@ -491,18 +508,20 @@ public final class LauncherOptions
         appendOption(usage, "--json FILE[:SECTION]", "read a JSON config with the same keys; repeatable");
         for (Option option : Option.values())
         {
-            appendOption(usage, "--" + option.key + " " + option.valueName, option.description + (option.repeatable ? "; repeatable" : ""));
+            appendOption(usage, ("--" + option.key + " " + option.valueName).strip(), option.description + (option.repeatable ? "; repeatable" : ""));
         }
         appendOption(usage, "--strict", "unknown keys are errors, not warnings");
         appendOption(usage, "--show-config", "print the effective configuration in uWSGI's format");
         appendOption(usage, "--dry-run", "check the configuration and exit: status 0 if it can be used");
+        appendOption(usage, "--stop PIDFILE", "stop the instance that wrote PIDFILE gracefully (SIGTERM) and wait until it has exited");
         appendOption(usage, "-h, --help", "print this help");
         usage.append("\n");
         usage.append("Nothing listens unless a --socket or --http-socket asks for it. The uwsgi vars (REMOTE_ADDR, HTTPS, ...)\n");
         usage.append("are trusted, so only the frontend may reach a uwsgi socket: 127.0.0.1:PORT or a Unix socket is the safe\n");
         usage.append("form; :PORT listens on all interfaces, as in uWSGI, and logs a warning.\n");
         usage.append("uWSGI's process options (master, processes, lazy-apps, ...) are accepted and reported as ignored.\n");
-        usage.append("SIGTERM stops gracefully: requests in flight get up to " + STOP_TIMEOUT_MILLIS / 1000 + "s to finish, then the exit status is 143.\n");
+        usage.append("SIGTERM and SIGINT stop gracefully: requests in flight get up to " + STOP_TIMEOUT_MILLIS / 1000 + "s to finish, then the exit\n");
+        usage.append("status is 143 (130 for SIGINT). SIGQUIT prints the JVM's thread dump: the JVM keeps that signal.\n");
         usage.append("Exit status 1: start-up failed; 2: a usage error.\n");
         return usage.toString();
     }
@@ -573,6 +592,30 @@ public final class LauncherOptions
     public List<String> getNotices()
     {
         return List.copyOf(notices);
+    }
+
+    /**
+     * @return the pidfile to write once started, or null
+     */
+    public Path getPidFile()
+    {
+        return pidFile;
+    }
+
+    /**
+     * @return whether to remove the pidfile when stopping ({@code vacuum})
+     */
+    public boolean isVacuum()
+    {
+        return vacuum;
+    }
+
+    /**
+     * @return the pidfile of {@code --stop PIDFILE}: stop that instance instead of starting one; or null
+     */
+    public Path getStopPidFile()
+    {
+        return stopPidFile;
     }
 
     /**

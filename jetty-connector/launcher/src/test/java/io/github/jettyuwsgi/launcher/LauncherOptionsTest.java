@@ -422,4 +422,22 @@ public class LauncherOptionsTest
             options.showConfig().orElseThrow());
         assertFalse(LauncherOptions.parse(withMinimum()).isDryRun());
     }
+
+    @Test
+    public void testPidfileVacuumAndStop() throws IOException
+    {
+        Path config = ini("life.ini", "[uwsgi]", "pidfile = " + dir.resolve("app.pid"), "vacuum = true");
+
+        LauncherOptions options = LauncherOptions.parse(withMinimum("--ini", config.toString()));
+        LauncherOptions stop = LauncherOptions.parse("--stop", dir.resolve("app.pid").toString());
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(dir.resolve("app.pid"), options.getPidFile());
+        assertTrue(options.isVacuum());
+        assertFalse(LauncherOptions.parse(withMinimum("--vacuum", "--ini", ini("novac.ini", "[uwsgi]", "vacuum = false").toString())).isVacuum(), "the later value wins");
+        assertNull(options.getStopPidFile());
+        assertEquals(List.of(), stop.validate(), "--stop needs nothing else");
+        assertEquals(dir.resolve("app.pid"), stop.getStopPidFile());
+        assertEquals(dir.resolve("app.pid"), LauncherOptions.parse("--stop=" + dir.resolve("app.pid")).getStopPidFile());
+    }
 }

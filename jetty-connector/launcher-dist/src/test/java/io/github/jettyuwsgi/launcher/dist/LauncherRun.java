@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -194,6 +195,37 @@ final class LauncherRun implements AutoCloseable
         {
             if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                 fail("launcher did not stop within " + STOP_TIMEOUT + " of SIGTERM\n" + describe());
+            return process.exitValue();
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(x);
+        }
+    }
+
+    long pid()
+    {
+        return process.pid();
+    }
+
+    /**
+     * Sends a signal with {@code kill}, for the signals Java cannot send itself ({@code INT}, {@code KILL}, ...).
+     */
+    void signal(String name) throws IOException, InterruptedException
+    {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor(), "kill -" + name);
+    }
+
+    /**
+     * @return the exit status, once the launcher has exited by itself (after a signal or a {@code --stop})
+     */
+    int waitForExit()
+    {
+        try
+        {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                fail("launcher still running after " + STOP_TIMEOUT + "\n" + describe());
             return process.exitValue();
         }
         catch (InterruptedException x)

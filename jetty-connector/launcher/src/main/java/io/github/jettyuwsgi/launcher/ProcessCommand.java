@@ -1,0 +1,55 @@
+package io.github.jettyuwsgi.launcher;
+
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code --stop PIDFILE}: uWSGI's way of stopping a running instance from a script or a systemd {@code ExecStop},
+ * run by {@link Launcher} instead of a server. It sends SIGTERM to the process named by the pidfile (a graceful stop)
+ * and, unlike uWSGI, waits until that process has exited, so that what runs next finds the sockets free.
+ */
+final class ProcessCommand
+{
+    /** How long {@code --stop} waits: the server's own stop timeout and some time for the JVM to exit. */
+    static final long WAIT_MILLIS = LauncherOptions.STOP_TIMEOUT_MILLIS + 10_000;
+
+    private ProcessCommand()
+    {
+    }
+
+    /**
+     * @return empty when the process has stopped, otherwise the problem, as one line
+     */
+    static Optional<String> stop(PidFile pidFile)
+    {
+        Optional<Long> pid = pidFile.readPid();
+        if (pid.isEmpty())
+            return Optional.of("--stop: " + pidFile.getPath() + " has no pid (expected: a pidfile written by a running instance)");
+        Optional<ProcessHandle> process = ProcessHandle.of(pid.get()).filter(ProcessHandle::isAlive);
+        if (process.isEmpty())
+            return Optional.of("--stop: process " + pid.get() + " of " + pidFile.getPath() + " is not running (expected: a running instance)");
+        // destroy() is SIGTERM on Unix: the graceful stop
+        if (!process.get().destroy())
+            return Optional.of("--stop: cannot signal process " + pid.get() + " (expected: the same user as the instance, or root)");
+        try
+        {
+            process.get().onExit().get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        }
+        catch (TimeoutException x)
+        {
+            return Optional.of("--stop: process " + pid.get() + " still running after " + WAIT_MILLIS / 1000 + "s (expected: a graceful stop)");
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+            return Optional.of("--stop: interrupted while waiting for process " + pid.get());
+        }
+        catch (ExecutionException x)
+        {
+            return Optional.of("--stop: " + x.getCause());
+        }
+    }
+}
