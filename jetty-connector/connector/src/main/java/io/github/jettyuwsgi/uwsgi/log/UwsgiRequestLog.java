@@ -13,7 +13,9 @@ import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
@@ -105,12 +107,31 @@ public class UwsgiRequestLog implements RequestLog
         }
 
         HttpFields responseHeaders = response.getHeaders();
+        boolean http11 = request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1;
+        boolean closeSaid = false;
         int headerCount = 0;
         long headerBytes = statusLine(request, response).length();
         for (HttpField field : responseHeaders)
         {
+            // the connector never sends Transfer-Encoding (frontends do not decode it)
+            if (field.getHeader() == HttpHeader.TRANSFER_ENCODING)
+                continue;
+            String value = field.getValue();
+            if (http11 && field.getHeader() == HttpHeader.CONNECTION && !closeSaid)
+            {
+                closeSaid = true;
+                // the connector's generator is never persistent: on HTTP/1.1 it appends close to a Connection header
+                if (!field.contains(HttpHeaderValue.CLOSE.asString()))
+                    value = value + "," + HttpHeaderValue.CLOSE.asString();
+            }
             headerCount++;
-            headerBytes += field.getName().length() + 2 + field.getValue().length() + 2;
+            headerBytes += field.getName().length() + 2 + value.length() + 2;
+        }
+        if (http11 && !closeSaid)
+        {
+            // ... or adds one: "Connection: close"
+            headerCount++;
+            headerBytes += HttpHeader.CONNECTION.asString().length() + 2 + HttpHeaderValue.CLOSE.asString().length() + 2;
         }
         headerBytes += 2;
 
@@ -138,7 +159,8 @@ public class UwsgiRequestLog implements RequestLog
     }
 
     /**
-     * The status line as the connector's generator writes it, e.g. {@code HTTP/1.1 200 OK} and CRLF.
+     * The status line as the connector's generator writes it, e.g. {@code HTTP/1.1 200 OK} and CRLF. The head is counted
+     * from the committed response and the connector's rules, not from the bytes written, which Jetty does not report.
      */
     private static String statusLine(Request request, Response response)
     {

@@ -17,6 +17,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -35,6 +36,15 @@ public final class Backend implements AutoCloseable
 
     public Backend() throws Exception
     {
+        this(null);
+    }
+
+    /**
+     * @param requestLog the server's request log, or null for none
+     */
+    public Backend(RequestLog requestLog) throws Exception
+    {
+        server.setRequestLog(requestLog);
         HttpConfiguration config = new HttpConfiguration();
         tcp = new ServerConnector(server, 1, 1, new UwsgiConnectionFactory(config));
         tcp.setHost("127.0.0.1");
