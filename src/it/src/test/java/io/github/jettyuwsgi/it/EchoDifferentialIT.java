@@ -8,19 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import io.github.jettyuwsgi.it.NginxLauncherRig.Route;
@@ -32,10 +27,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static io.github.jettyuwsgi.it.FrontendEcho.assertBody;
+import static io.github.jettyuwsgi.it.FrontendEcho.cookies;
+import static io.github.jettyuwsgi.it.FrontendEcho.differences;
+import static io.github.jettyuwsgi.it.FrontendEcho.header;
+import static io.github.jettyuwsgi.it.FrontendEcho.headerNames;
+import static io.github.jettyuwsgi.it.FrontendEcho.parameter;
+import static io.github.jettyuwsgi.it.FrontendEcho.sha256;
+import static io.github.jettyuwsgi.it.FrontendEcho.uwsgiVars;
+import static io.github.jettyuwsgi.it.FrontendEcho.withoutMembers;
 import static io.github.jettyuwsgi.it.RequestSpec.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -44,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Differential end-to-end test of the uwsgi connector behind a real nginx: every request goes to the echo WAR
  * three ways — nginx → uwsgi over TCP, nginx → uwsgi over a Unix socket, and straight to the launcher's HTTP
  * socket — and what the servlet saw, and what the client got back, must be the same on all three, except for the
- * differences listed in {@link #ROUTE_DEPENDENT_ECHO_MEMBERS} and at each case that has its own.</p>
+ * differences listed in {@link FrontendEcho#ROUTE_DEPENDENT_ECHO_MEMBERS} and at each case that has its own.</p>
  * <p>The direct HTTP route is the reference: Jetty's own HTTP/1.1 parser. A difference means the uwsgi connector
  * maps a var differently from how Jetty reads the same request from HTTP.</p>
  */
@@ -53,42 +56,14 @@ class EchoDifferentialIT
 {
     private static final List<Route> ROUTES = List.of(Route.NGINX_UWSGI_TCP, Route.NGINX_UWSGI_UNIX, Route.LAUNCHER_HTTP);
     private static final Route REFERENCE = Route.LAUNCHER_HTTP;
-    private static final String VARS_ATTRIBUTE = "io.github.jettyuwsgi.uwsgi.vars";
     private static final long HUNDRED_MB = 100L * 1024 * 1024;
     private static final Duration BIG_BODY_TIMEOUT = Duration.ofMinutes(3);
 
-    /**
-     * Echo members that differ by route by nature, not by mistake:
-     * <ul>
-     * <li>{@code remotePort}: each route is another TCP connection (nginx's client port reaches the servlet as
-     * REMOTE_PORT; directly, it is the test client's port). {@code remoteAddr} is still compared: 127.0.0.1 on all.</li>
-     * <li>{@code localAddr}, {@code localPort}: the launcher's own end of the connection, which is its uwsgi TCP
-     * socket, its Unix socket or its HTTP socket.</li>
-     * <li>{@code uwsgiVars}: null when the request did not come over uwsgi; compared between the two uwsgi routes
-     * instead (see {@link #UWSGI_ROUTE_DEPENDENT_VARS}).</li>
-     * </ul>
-     * {@code attributeNames} is compared without {@value #VARS_ATTRIBUTE}, which only uwsgi requests carry.
-     */
-    private static final Set<String> ROUTE_DEPENDENT_ECHO_MEMBERS = Set.of("remotePort", "localAddr", "localPort", "uwsgiVars");
     /**
      * Vars that differ between the nginx routes: REMOTE_PORT (each route is its own client connection) and
      * SERVER_PORT (each route is its own nginx server with its own port).
      */
     private static final Set<String> UWSGI_ROUTE_DEPENDENT_VARS = Set.of("REMOTE_PORT", "SERVER_PORT");
-    /**
-     * Response headers a client must not expect to be the same through nginx as straight from Jetty: nginx sets
-     * its own Date and Server (it hides the backend's), Connection and Keep-Alive are hop-by-hop, and the framing
-     * (Content-Length or chunked) is nginx's to choose. The body length is checked against Content-Length instead.
-     */
-    /**
-     * Header values compared without regard to case. Jetty's HTTP/1.1 parser, on the reference route, swaps a
-     * header for one of its cached well-known fields when the value matches case-insensitively, so the servlet sees
-     * {@code Content-Type: application/json; charset=UTF-8} as {@code ...charset=utf-8} and
-     * {@code Expect: 100-continue} as {@code 100-Continue}; the uwsgi connector passes on the bytes nginx sent.
-     * ({@code contentType} is compared the same way.)
-     */
-    private static final Set<String> CASE_INSENSITIVE_HEADER_VALUES = Set.of("content-type", "expect");
-    private static final Set<String> HOP_BY_HOP_RESPONSE_HEADERS = Set.of("date", "server", "connection", "keep-alive", "transfer-encoding", "content-length");
 
     private NginxLauncherRig rig;
     private HttpClient client;
@@ -568,9 +543,7 @@ class EchoDifferentialIT
 
     private static Map<String, List<String>> endToEndHeaders(Exchange exchange)
     {
-        Map<String, List<String>> headers = new TreeMap<>(exchange.headers());
-        headers.keySet().removeAll(HOP_BY_HOP_RESPONSE_HEADERS);
-        return headers;
+        return FrontendEcho.endToEndHeaders(exchange.headers());
     }
 
     /**
@@ -610,154 +583,20 @@ class EchoDifferentialIT
     }
 
     /**
-     * The echo without the members that differ by route ({@link #ROUTE_DEPENDENT_ECHO_MEMBERS}), after checking
-     * that the route-dependent parts are what the route implies.
+     * The echo without the members that differ by route ({@link FrontendEcho#ROUTE_DEPENDENT_ECHO_MEMBERS}), after
+     * checking that the route-dependent parts are what the route implies.
      */
     private static Map<String, Object> comparable(Exchange exchange, Map<String, Object> echo)
     {
-        Map<String, Object> comparable = new LinkedHashMap<>(echo);
-        List<?> attributeNames = (List<?>)comparable.get("attributeNames");
-        assertNotNull(attributeNames, () -> exchange + ": no attributeNames in " + exchange.abbreviated());
-        if (exchange.route().isUwsgi())
-        {
-            assertNotNull(echo.get("uwsgiVars"), () -> exchange + ": no uwsgiVars over uwsgi");
-            assertTrue(attributeNames.contains(VARS_ATTRIBUTE), () -> exchange + ": attributeNames " + attributeNames + " without " + VARS_ATTRIBUTE);
-            List<Object> withoutVars = new ArrayList<>(attributeNames);
-            withoutVars.remove(VARS_ATTRIBUTE);
-            comparable.put("attributeNames", withoutVars);
-        }
-        else
-        {
-            assertNull(echo.get("uwsgiVars"), () -> exchange + ": uwsgiVars on a request that did not come over uwsgi");
-        }
-        comparable.keySet().removeAll(ROUTE_DEPENDENT_ECHO_MEMBERS);
-        comparable.put("headers", headersByName(echo));
-        if (comparable.get("contentType") instanceof String contentType)
-            comparable.put("contentType", contentType.toLowerCase(Locale.ROOT));
-        return comparable;
+        return FrontendEcho.comparable(exchange, exchange.route().isUwsgi(), echo, EchoDifferentialIT::headersByName);
     }
 
     /**
-     * The request headers by name, each name's values in arrival order. The order of fields with different names
-     * is not significant in HTTP (RFC 9110, section 5.3) and is not kept over uwsgi: nginx sends CONTENT_TYPE and
-     * CONTENT_LENGTH ahead of the HTTP_* vars, so the connector cannot know where the client put those headers.
-     * The order of the values of one name is significant, and compared.
+     * The request headers by name ({@link FrontendEcho#headersByName}), joined as a joining nginx sends them.
      */
     private static Map<String, List<String>> headersByName(Map<String, Object> echo)
     {
-        Map<String, List<String>> byName = new TreeMap<>();
-        for (Object pair : (List<?>)echo.get("headers"))
-        {
-            String name = (String)((List<?>)pair).get(0);
-            String value = (String)((List<?>)pair).get(1);
-            byName.computeIfAbsent(name, n -> new ArrayList<>()).add(CASE_INSENSITIVE_HEADER_VALUES.contains(name) ? value.toLowerCase(Locale.ROOT) : value);
-        }
-        if (nginxJoinsRepeatedHeaders)
-            byName.replaceAll((name, values) -> List.of(String.join("cookie".equals(name) ? "; " : ", ", values)));
-        return byName;
-    }
-
-    private static Map<String, Object> withoutMembers(Map<String, Object> echo, Set<String> members)
-    {
-        Map<String, Object> copy = new LinkedHashMap<>(echo);
-        copy.keySet().removeAll(members);
-        return copy;
-    }
-
-    /**
-     * @return one line per member whose value (or order of values) differs; empty when none does
-     */
-    private static String differences(Map<String, Object> expected, Map<String, Object> actual)
-    {
-        StringBuilder differences = new StringBuilder();
-        Set<String> members = new LinkedHashSet<>(expected.keySet());
-        members.addAll(actual.keySet());
-        for (String member : members)
-        {
-            Object expectedValue = expected.get(member);
-            Object actualValue = actual.get(member);
-            // toString() as well, because Map.equals ignores the order of entries and the order is compared too.
-            if (!Objects.equals(expectedValue, actualValue) || !String.valueOf(expectedValue).equals(String.valueOf(actualValue)))
-                differences.append("  ").append(member).append(":\n    expected ").append(abbreviate(expectedValue))
-                    .append("\n    actual   ").append(abbreviate(actualValue)).append('\n');
-        }
-        return differences.toString();
-    }
-
-    private static String abbreviate(Object value)
-    {
-        String text = String.valueOf(value);
-        return text.length() <= 1500 ? text : text.substring(0, 1500) + "... (" + text.length() + " chars)";
-    }
-
-    // ---- reading the echo ----
-
-    private static List<?> parameter(Map<String, Object> echo, String name)
-    {
-        return (List<?>)((Map<?, ?>)echo.get("parameters")).get(name);
-    }
-
-    /**
-     * @return the values of the request header {@code name} (lower case), in arrival order
-     */
-    private static List<String> header(Map<String, Object> echo, String name)
-    {
-        List<String> values = new ArrayList<>();
-        for (Object pair : (List<?>)echo.get("headers"))
-        {
-            List<?> nameAndValue = (List<?>)pair;
-            if (name.equals(nameAndValue.get(0)))
-                values.add((String)nameAndValue.get(1));
-        }
-        return values;
-    }
-
-    private static List<String> headerNames(Map<String, Object> echo)
-    {
-        List<String> names = new ArrayList<>();
-        for (Object pair : (List<?>)echo.get("headers"))
-        {
-            names.add((String)((List<?>)pair).get(0));
-        }
-        return names;
-    }
-
-    private static List<String> cookies(Map<String, Object> echo)
-    {
-        List<String> cookies = new ArrayList<>();
-        for (Object cookie : (List<?>)echo.get("cookies"))
-        {
-            Map<?, ?> nameAndValue = (Map<?, ?>)cookie;
-            cookies.add(nameAndValue.get("name") + "=" + nameAndValue.get("value"));
-        }
-        return cookies;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, List<String>> uwsgiVars(Map<String, Object> echo)
-    {
-        Object vars = echo.get("uwsgiVars");
-        assertNotNull(vars, "uwsgiVars");
-        return (Map<String, List<String>>)vars;
-    }
-
-    private static void assertBody(Map<String, Object> echo, byte[] expected)
-    {
-        Map<?, ?> body = (Map<?, ?>)echo.get("body");
-        assertNotNull(body, "body");
-        assertEquals((long)expected.length, body.get("length"), "body length");
-        assertEquals(sha256(expected), body.get("sha256"), "body sha256");
-    }
-
-    static String sha256(byte[] bytes)
-    {
-        try
-        {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        }
-        catch (NoSuchAlgorithmException x)
-        {
-            throw new IllegalStateException(x);
-        }
+        Map<String, List<String>> byName = FrontendEcho.headersByName(echo);
+        return nginxJoinsRepeatedHeaders ? FrontendEcho.joinRepeated(byName, ", ", "; ") : byName;
     }
 }
