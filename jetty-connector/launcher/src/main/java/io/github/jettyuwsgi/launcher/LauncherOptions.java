@@ -74,6 +74,7 @@ public final class LauncherOptions
         "show-config", "dry-run", "help");
 
     private static final Pattern SIZE = Pattern.compile("([0-9]+)([kK]?)");
+    private static final Pattern LEADING_NUMBER = Pattern.compile("^\\s*([0-9]+)(.*)$", Pattern.DOTALL);
 
     /**
      * The keys the launcher applies: applying, the help text and the documentation all read this table.
@@ -414,15 +415,15 @@ public final class LauncherOptions
 
     private int parseNumber(ConfigEntry entry, String value, int min, int max, int fallback)
     {
-        try
+        // uWSGI reads numbers with atoi, and ini files have no inline comments: "64   # max" is 64 there, and here
+        Matcher digits = LEADING_NUMBER.matcher(value);
+        if (digits.find() && digits.group(1).length() < 10)
         {
-            int number = Integer.parseInt(value.strip());
+            int number = Integer.parseInt(digits.group(1));
+            if (!digits.group(2).isEmpty())
+                notices.add(source(entry) + " = '" + value + "' read as " + number + " (the rest is not a number; ini files have no inline comments)");
             if (number >= min && number <= max)
                 return number;
-        }
-        catch (NumberFormatException ignored)
-        {
-            // reported below, like an out-of-range number
         }
         problems.add(source(entry) + ": '" + entry.displayValue() + "' (expected: a whole number from " + min + " to " + max + ")");
         return fallback;

@@ -440,4 +440,16 @@ public class LauncherOptionsTest
         assertEquals(dir.resolve("app.pid"), stop.getStopPidFile());
         assertEquals(dir.resolve("app.pid"), LauncherOptions.parse("--stop=" + dir.resolve("app.pid")).getStopPidFile());
     }
+
+    @Test
+    public void testNumbersAreReadLikeAtoi() throws IOException
+    {
+        Path config = ini("atoi.ini", "[uwsgi]", "threads = 64   # maximum");
+
+        LauncherOptions options = LauncherOptions.parse(withMinimum("--ini", config.toString()));
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(64, options.getThreads());
+        assertEquals(List.of(config + ":2: threads = '64   # maximum' read as 64 (the rest is not a number; ini files have no inline comments)"), options.getNotices());
+    }
 }
