@@ -48,6 +48,7 @@ class ApacheFrontendIT extends FrontendDifferentialTest
         assertEquals(List.of(mount), vars.get("SCRIPT_NAME"), () -> route + " SCRIPT_NAME: the ProxyPass prefix");
         assertEquals(List.of(spec.target()), vars.get("REQUEST_URI"), () -> route + " REQUEST_URI: the client's, prefix included");
         assertEquals(List.of("CGI/1.1"), vars.get("GATEWAY_INTERFACE"), () -> route + " GATEWAY_INTERFACE");
+        assertEquals(List.of(RequestSpec.HOST.substring(0, RequestSpec.HOST.indexOf(':'))), vars.get("SERVER_NAME"), () -> route + " SERVER_NAME: the request's host");
         if (!clientSentContentLength(expected))
             assertFalse(vars.containsKey("CONTENT_LENGTH"), () -> route + " CONTENT_LENGTH when the client sent none: " + vars.get("CONTENT_LENGTH"));
         assertFalse(vars.containsKey("HTTP_CONTENT_LENGTH"), () -> route + " HTTP_CONTENT_LENGTH: Apache sends CONTENT_LENGTH only");

@@ -47,6 +47,7 @@ class LighttpdFrontendIT extends FrontendDifferentialTest
         assertEquals(List.of(mount), vars.get("SCRIPT_NAME"), () -> route + " SCRIPT_NAME: the scgi.server prefix");
         assertEquals(List.of(spec.target()), vars.get("REQUEST_URI"), () -> route + " REQUEST_URI");
         assertEquals(List.of("200"), vars.get("REDIRECT_STATUS"), () -> route + " REDIRECT_STATUS");
+        assertEquals(List.of(RequestSpec.HOST.substring(0, RequestSpec.HOST.indexOf(':'))), vars.get("SERVER_NAME"), () -> route + " SERVER_NAME: the request's host");
         if (!clientSentContentLength(expected))
         {
             assertEquals(List.of("0"), vars.get("CONTENT_LENGTH"), () -> route + " CONTENT_LENGTH when the client sent none");
