@@ -1,0 +1,109 @@
+package io.github.jettyuwsgi.examples.jwsgi;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * <p>Deploys the exploded JWSGI WAR ({@code src/main/webapp} plus the compiled classes) in a real ee10 Jetty and
+ * talks to it over HTTP: each body type the application returns must arrive intact.</p>
+ */
+public class JwsgiWarTest
+{
+    private static Server server;
+    private static URI base;
+    private static HttpClient client;
+
+    @BeforeAll
+    public static void startServer() throws Exception
+    {
+        Path webapp = Path.of("src", "main", "webapp").toAbsolutePath();
+        assertTrue(Files.isRegularFile(webapp.resolve("WEB-INF/web.xml")), "web.xml: missing (expected: under " + webapp + ")");
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        WebAppContext context = new WebAppContext();
+        context.setContextPath("/jwsgi");
+        context.setWar(webapp.toString());
+        context.setExtraClasspath(Path.of("target", "classes").toAbsolutePath().toString());
+        context.setThrowUnavailableOnStartupException(true);
+        server.setHandler(context);
+        server.start();
+        base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/jwsgi");
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    public static void stopServer() throws Exception
+    {
+        server.stop();
+    }
+
+    private static HttpResponse<String> get(String target) throws Exception
+    {
+        return client.send(HttpRequest.newBuilder(URI.create(base + target)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void stringArrayBodyAndMultiValuedHeader() throws Exception
+    {
+        HttpResponse<String> response = get("/hello?name=Caf%C3%A9");
+        assertEquals(200, response.statusCode());
+        assertEquals("Hello, Caf\u00e9!\n", response.body());
+        assertEquals("text/plain;charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow().toLowerCase().replace(" ", ""));
+        assertEquals(List.of("no-cache", "no-transform"), response.headers().allValues("Cache-Control"));
+    }
+
+    @Test
+    public void inputStreamBodyIsStreamedToTheEnd() throws Exception
+    {
+        HttpResponse<String> response = get("/count?n=100000");
+        assertEquals(200, response.statusCode());
+        String expected = IntStream.rangeClosed(1, 100_000).mapToObj(i -> i + "\n").collect(Collectors.joining());
+        assertEquals(expected.length(), response.body().length(), "body length");
+        assertEquals(expected, response.body());
+    }
+
+    @Test
+    public void requestInputReturnedAsTheBody() throws Exception
+    {
+        byte[] body = new byte[3 * 1024 * 1024 + 5];
+        new Random(7).nextBytes(body);
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/x-test").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode());
+        assertEquals("application/x-test", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(String.valueOf(body.length), response.headers().firstValue("Content-Length").orElseThrow());
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(body), MessageDigest.getInstance("SHA-256").digest(response.body()));
+    }
+
+    @Test
+    public void unknownRouteIs404() throws Exception
+    {
+        HttpResponse<String> response = get("/nope");
+        assertEquals(404, response.statusCode());
+        assertEquals("not found: GET /nope\n", response.body());
+    }
+}

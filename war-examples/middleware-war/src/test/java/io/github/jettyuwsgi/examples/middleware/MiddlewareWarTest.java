@@ -1,0 +1,107 @@
+package io.github.jettyuwsgi.examples.middleware;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * <p>Deploys the exploded middleware WAR ({@code src/main/webapp} plus the compiled classes) in a real ee10 Jetty and
+ * talks to it over HTTP: each answer shows both the servlet's work and the middleware's rewrites.</p>
+ */
+public class MiddlewareWarTest
+{
+    private static Server server;
+    private static URI base;
+    private static HttpClient client;
+
+    @BeforeAll
+    public static void startServer() throws Exception
+    {
+        Path webapp = Path.of("src", "main", "webapp").toAbsolutePath();
+        assertTrue(Files.isRegularFile(webapp.resolve("WEB-INF/web.xml")), "web.xml: missing (expected: under " + webapp + ")");
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        WebAppContext context = new WebAppContext();
+        context.setContextPath("/mw");
+        context.setWar(webapp.toString());
+        context.setExtraClasspath(Path.of("target", "classes").toAbsolutePath().toString());
+        context.setThrowUnavailableOnStartupException(true);
+        server.setHandler(context);
+        server.start();
+        base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mw");
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    public static void stopServer() throws Exception
+    {
+        server.stop();
+    }
+
+    private static HttpResponse<String> get(String target) throws Exception
+    {
+        return client.send(HttpRequest.newBuilder(URI.create(base + target)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static String header(HttpResponse<?> response, String name)
+    {
+        return response.headers().firstValue(name).orElse(null);
+    }
+
+    @Test
+    public void langIsLowerCasedBeforeTheServletSeesIt() throws Exception
+    {
+        HttpResponse<String> response = get("/hello/Ana?lang=FR");
+        assertEquals(200, response.statusCode());
+        assertEquals("Bonjour, Ana!\n", response.body());
+        assertEquals("site", header(response, "X-Middleware"));
+    }
+
+    @Test
+    public void legacyPrefixIsMovedIntoTheMountPoint() throws Exception
+    {
+        HttpResponse<String> response = get("/api/v1/items");
+        assertEquals(200, response.statusCode());
+        assertEquals("apple\nbanana\ncherry\n", response.body());
+        assertEquals("/mw/api/v1", header(response, "X-Mounted-At"));
+        assertEquals("1", header(response, "X-Api-Version"));
+        assertEquals("site", header(response, "X-Middleware"));
+    }
+
+    @Test
+    public void currentPathsAreLeftAlone() throws Exception
+    {
+        HttpResponse<String> response = get("/api/items/2?lang=de");
+        assertEquals(200, response.statusCode());
+        assertEquals("banana\n", response.body());
+        assertEquals("/mw/api", header(response, "X-Mounted-At"));
+        assertEquals("current", header(response, "X-Api-Version"));
+        assertEquals("site", header(response, "X-Middleware"));
+    }
+
+    @Test
+    public void sendErrorGoesThroughTheMiddlewareToo() throws Exception
+    {
+        HttpResponse<String> response = get("/api/v1/items/9");
+        assertEquals(404, response.statusCode());
+        assertEquals("site", header(response, "X-Middleware"));
+        assertEquals("1", header(response, "X-Api-Version"));
+    }
+}
