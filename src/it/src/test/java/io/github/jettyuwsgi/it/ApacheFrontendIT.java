@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * there is no CONTENT_LENGTH without a body, and a chunked request body is refused with 411 before the launcher
  * sees a byte.</p>
  */
-class ApacheFrontendIT extends FrontendDifferentialTest
+class ApacheFrontendIT extends FrontendDifferentialCases
 {
     static final String TEMPLATE = "/apache/httpd.conf.template";
 

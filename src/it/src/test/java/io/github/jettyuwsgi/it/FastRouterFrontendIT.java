@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * packet unchanged, so the documented differences are nginx's own: the servlet sees what it sees behind nginx, and
  * the vars equal those of nginx talking to the launcher directly, apart from the client port and nginx's port.</p>
  */
-class FastRouterFrontendIT extends FrontendDifferentialTest
+class FastRouterFrontendIT extends FrontendDifferentialCases
 {
     static final String TEMPLATE = "/uwsgi/fastrouter.ini.template";
     static final String NGINX_TEMPLATE = "/uwsgi/fastrouter-nginx.conf.template";

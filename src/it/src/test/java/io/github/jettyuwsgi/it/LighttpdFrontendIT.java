@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * where Jetty alone sees none), SCRIPT_NAME is the scgi.server prefix, and a chunked request body is de-chunked
  * and sent with its length.</p>
  */
-class LighttpdFrontendIT extends FrontendDifferentialTest
+class LighttpdFrontendIT extends FrontendDifferentialCases
 {
     static final String TEMPLATE = "/lighttpd/lighttpd.conf.template";
 

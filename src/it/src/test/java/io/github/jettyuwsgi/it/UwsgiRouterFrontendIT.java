@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * {@code ", "}, Cookie too (which makes Jetty's RFC 6265 cookie parser drop the cookies before the last comma), and
  * a chunked request body forwarded as raw chunks, which the connector decodes.</p>
  */
-class UwsgiRouterFrontendIT extends FrontendDifferentialTest
+class UwsgiRouterFrontendIT extends FrontendDifferentialCases
 {
     static final String TEMPLATE = "/uwsgi/http-router.ini.template";
 

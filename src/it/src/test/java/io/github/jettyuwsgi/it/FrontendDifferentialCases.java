@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * differs fails the case.</p>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FrontendDifferentialTest
+abstract class FrontendDifferentialCases
 {
     protected static final long TEN_MB = 10L * 1024 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
