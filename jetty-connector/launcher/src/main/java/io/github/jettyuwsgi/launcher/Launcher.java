@@ -68,6 +68,12 @@ public final class Launcher
             failure.ifPresent(problem -> err.println(PREFIX + problem));
             return failure.isPresent() ? EXIT_FAILURE : 0;
         }
+        if (options.getReloadPidFile() != null)
+        {
+            Optional<String> failure = ProcessCommand.reload(new PidFile(options.getReloadPidFile()));
+            failure.ifPresent(problem -> err.println(PREFIX + problem));
+            return failure.isPresent() ? EXIT_FAILURE : 0;
+        }
         // uWSGI prints --show-config as soon as the configuration is loaded, before it checks anything else
         if (options.isShowConfig())
             options.showConfig().ifPresent(out::print);
@@ -86,9 +92,11 @@ public final class Launcher
         }
 
         Server server;
+        EnvironmentLoader environments;
         try
         {
-            server = start(options, new EnvironmentLoader(EnvironmentLoader.locateHome()));
+            environments = new EnvironmentLoader(EnvironmentLoader.locateHome());
+            server = start(options, environments);
         }
         catch (UsageException x)
         {
@@ -114,6 +122,8 @@ public final class Launcher
                 return EXIT_FAILURE;
             }
         }
+
+        new Reloader(args, options, environments, server).install();
 
         try
         {

@@ -101,6 +101,8 @@ public final class LauncherOptions
             LauncherOptions::setEnvironment),
         PIDFILE("pidfile", "FILE", false, "write the process id to FILE once started; a stale one is overwritten",
             (options, entry) -> options.pidFile = Path.of(entry.displayValue())),
+        TOUCH_RELOAD("touch-reload", "FILE", true, "reload gracefully when FILE's modification time changes (see SIGHUP)",
+            (options, entry) -> options.touchReload.add(Path.of(entry.displayValue()))),
         VACUUM("vacuum", "", false, "remove the pidfile when stopping (Unix socket files are always removed)",
             (options, entry) -> options.vacuum = entry.value() == null || !List.of("false", "off", "no", "0").contains(entry.value().toLowerCase(Locale.ROOT)));
 
@@ -163,6 +165,8 @@ public final class LauncherOptions
     private Path pidFile;
     private boolean vacuum;
     private Path stopPidFile;
+    private Path reloadPidFile;
+    private final List<Path> touchReload = new ArrayList<>();
 
     private LauncherOptions()
     {
@@ -200,7 +204,11 @@ public final class LauncherOptions
                 options.stopPidFile = Path.of(args[i].substring("--stop=".length()));
             else if (args[i].equals("--stop") && i + 1 < args.length)
                 options.stopPidFile = Path.of(args[i + 1]);
-            if (options.stopPidFile != null)
+            else if (args[i].startsWith("--reload="))
+                options.reloadPidFile = Path.of(args[i].substring("--reload=".length()));
+            else if (args[i].equals("--reload") && i + 1 < args.length)
+                options.reloadPidFile = Path.of(args[i + 1]);
+            if (options.stopPidFile != null || options.reloadPidFile != null)
                 return options;
         }
         List<String> normalized = options.normalize(arguments);
@@ -457,7 +465,7 @@ public final class LauncherOptions
     public List<String> validate()
     {
         List<String> all = new ArrayList<>(problems);
-        if (help || stopPidFile != null || config == null)
+        if (help || stopPidFile != null || reloadPidFile != null || config == null)
             return all;
         // Only when none was given at all: a socket given wrongly has been reported already.
         if (!socketGiven)
@@ -515,6 +523,7 @@ public final class LauncherOptions
         appendOption(usage, "--show-config", "print the effective configuration in uWSGI's format");
         appendOption(usage, "--dry-run", "check the configuration and exit: status 0 if it can be used");
         appendOption(usage, "--stop PIDFILE", "stop the instance that wrote PIDFILE gracefully (SIGTERM) and wait until it has exited");
+        appendOption(usage, "--reload PIDFILE", "reload the instance that wrote PIDFILE gracefully (SIGHUP): configuration and WARs, sockets kept open");
         appendOption(usage, "-h, --help", "print this help");
         usage.append("\n");
         usage.append("Nothing listens unless a --socket or --http-socket asks for it. The uwsgi vars (REMOTE_ADDR, HTTPS, ...)\n");
@@ -523,6 +532,7 @@ public final class LauncherOptions
         usage.append("uWSGI's process options (master, processes, lazy-apps, ...) are accepted and reported as ignored.\n");
         usage.append("SIGTERM and SIGINT stop gracefully: requests in flight get up to " + STOP_TIMEOUT_MILLIS / 1000 + "s to finish, then the exit\n");
         usage.append("status is 143 (130 for SIGINT). SIGQUIT prints the JVM's thread dump: the JVM keeps that signal.\n");
+        usage.append("SIGHUP reloads gracefully: the configuration is read again and the WARs deployed anew, the sockets stay open.\n");
         usage.append("Exit status 1: start-up failed; 2: a usage error.\n");
         return usage.toString();
     }
@@ -617,6 +627,22 @@ public final class LauncherOptions
     public Path getStopPidFile()
     {
         return stopPidFile;
+    }
+
+    /**
+     * @return the pidfile of {@code --reload PIDFILE}: reload that instance instead of starting one; or null
+     */
+    public Path getReloadPidFile()
+    {
+        return reloadPidFile;
+    }
+
+    /**
+     * @return the files whose modification time triggers a graceful reload
+     */
+    public List<Path> getTouchReload()
+    {
+        return Collections.unmodifiableList(touchReload);
     }
 
     /**

@@ -6,9 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code --stop PIDFILE}: uWSGI's way of stopping a running instance from a script or a systemd {@code ExecStop},
- * run by {@link Launcher} instead of a server. It sends SIGTERM to the process named by the pidfile (a graceful stop)
- * and, unlike uWSGI, waits until that process has exited, so that what runs next finds the sockets free.
+ * {@code --stop PIDFILE} and {@code --reload PIDFILE}: uWSGI's way of stopping or reloading a running instance from a
+ * script or a systemd {@code ExecStop}/{@code ExecReload}, run by {@link Launcher} instead of a server. A stop sends
+ * SIGTERM to the process named by the pidfile and, unlike uWSGI, waits until that process has exited, so that what
+ * runs next finds the sockets free; a reload sends SIGHUP.
  */
 final class ProcessCommand
 {
@@ -17,6 +18,36 @@ final class ProcessCommand
 
     private ProcessCommand()
     {
+    }
+
+    /**
+     * @return empty once SIGHUP was sent, otherwise the problem, as one line
+     */
+    static Optional<String> reload(PidFile pidFile)
+    {
+        Optional<Long> pid = pidFile.readPid();
+        if (pid.isEmpty())
+            return Optional.of("--reload: " + pidFile.getPath() + " has no pid (expected: a pidfile written by a running instance)");
+        if (ProcessHandle.of(pid.get()).filter(ProcessHandle::isAlive).isEmpty())
+            return Optional.of("--reload: process " + pid.get() + " of " + pidFile.getPath() + " is not running (expected: a running instance)");
+        try
+        {
+            // Java can send SIGTERM and SIGKILL only: kill(1) sends the rest
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid.get())).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes()).strip();
+            if (kill.waitFor() != 0)
+                return Optional.of("--reload: kill -HUP " + pid.get() + " failed: " + output);
+            return Optional.empty();
+        }
+        catch (java.io.IOException x)
+        {
+            return Optional.of("--reload: cannot run kill: " + x.getMessage());
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+            return Optional.of("--reload: interrupted");
+        }
     }
 
     /**

@@ -96,16 +96,26 @@ public final class ServerAssembler
             server.addBean(new HashLoginService(realm.getKey(), resourceFactory.newResource(realm.getValue().toAbsolutePath())));
         }
 
+        // Requests in flight when SIGTERM arrives finish; new ones get 503 until the stop timeout.
+        server.setHandler(new GracefulHandler(new ReloadableApplications(newApplications())));
+        server.setStopTimeout(LauncherOptions.STOP_TIMEOUT_MILLIS);
+        server.setStopAtShutdown(true);
+        return server;
+    }
+
+    /**
+     * @return the contexts of every WAR of the options, not started: at start, and again for each reload
+     * @throws UsageException if a WAR cannot work with the options given
+     * @throws Exception if an environment cannot create a context
+     */
+    public Handler newApplications() throws Exception
+    {
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         for (WebApp webApp : inspect(options.getDeployments()))
         {
             contexts.addHandler(deploy(webApp));
         }
-        // Requests in flight when SIGTERM arrives finish; new ones get 503 until the stop timeout.
-        server.setHandler(new GracefulHandler(contexts));
-        server.setStopTimeout(LauncherOptions.STOP_TIMEOUT_MILLIS);
-        server.setStopAtShutdown(true);
-        return server;
+        return contexts;
     }
 
     private HttpConfiguration newHttpConfiguration()

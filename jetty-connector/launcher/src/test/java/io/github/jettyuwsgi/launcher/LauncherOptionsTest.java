@@ -439,6 +439,9 @@ public class LauncherOptionsTest
         assertEquals(List.of(), stop.validate(), "--stop needs nothing else");
         assertEquals(dir.resolve("app.pid"), stop.getStopPidFile());
         assertEquals(dir.resolve("app.pid"), LauncherOptions.parse("--stop=" + dir.resolve("app.pid")).getStopPidFile());
+        assertEquals(dir.resolve("app.pid"), LauncherOptions.parse("--reload", dir.resolve("app.pid").toString()).getReloadPidFile());
+        assertEquals(List.of(dir.resolve("a"), dir.resolve("b")),
+            LauncherOptions.parse(withMinimum("--touch-reload", dir.resolve("a").toString(), "--touch-reload", dir.resolve("b").toString())).getTouchReload());
     }
 
     @Test

@@ -90,4 +90,26 @@ class LauncherLifecycleIT
         assertFalse(Files.exists(pidFile));
         assertFalse(Files.exists(socket));
     }
+
+    @Test
+    void testReloadByPidfileRedeploysAndKeepsTheSocket() throws Exception
+    {
+        Path pidFile = work.resolve("r.pid");
+        try (LauncherRun launcher = LauncherRun.start(work, args(pidFile, work.resolve("r.sock"))))
+        {
+            int port = launcher.boundPort("http");
+
+            LauncherRun.Finished reload = LauncherRun.runToEnd(work, "--reload", pidFile.toString());
+
+            assertEquals(0, reload.status(), reload::err);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!launcher.log().contains("graceful reload (SIGHUP) done") && System.nanoTime() < deadline)
+                Thread.sleep(50);
+            assertTrue(launcher.log().contains("graceful reload (SIGHUP) done"), launcher::describe);
+            assertTrue(launcher.isAlive(), "SIGHUP no longer stops the JVM");
+            assertEquals(port, launcher.boundPort("http"), "no socket was bound again");
+            assertEquals(2, launcher.log().split("Deployed jetty-uwsgi-legacy-war", -1).length - 1, launcher::describe);
+            assertEquals(143, launcher.stop());
+        }
+    }
 }

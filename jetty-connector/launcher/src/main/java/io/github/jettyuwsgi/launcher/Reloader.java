@@ -1,0 +1,158 @@
+package io.github.jettyuwsgi.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.github.jettyuwsgi.config.HostFacts;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * uWSGI's graceful reload for the running launcher: on SIGHUP, or when a {@code touch-reload} file's modification
+ * time changes, the configuration is read again from the same command line and the WARs are deployed anew into
+ * {@link ReloadableApplications}, while the listening sockets stay open. A configuration that does not load or
+ * validate is reported and the running applications keep serving. Reloads run one at a time, on their own thread.
+ */
+final class Reloader
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Reloader.class);
+    private static final long TOUCH_POLL_MILLIS = 500;
+
+    private final String[] args;
+    private final EnvironmentLoader environments;
+    private final ReloadableApplications applications;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable ->
+    {
+        Thread thread = new Thread(runnable, "jetty-uwsgi-reload");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile LauncherOptions options;
+    private final Map<Path, FileTime> touched = new HashMap<>();
+
+    Reloader(String[] args, LauncherOptions options, EnvironmentLoader environments, Server server)
+    {
+        this.args = args.clone();
+        this.options = options;
+        this.environments = environments;
+        this.applications = Objects.requireNonNull(server.getDescendant(ReloadableApplications.class), "ReloadableApplications");
+    }
+
+    /**
+     * Installs the SIGHUP handler (the JVM's own would stop the process) and starts watching the touch-reload files.
+     */
+    void install()
+    {
+        Signal.handle(new Signal("HUP"), signal -> requestReload("SIGHUP"));
+        rememberTouchFiles();
+        Thread watcher = new Thread(this::watchTouchFiles, "jetty-uwsgi-touch-reload");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    void requestReload(String why)
+    {
+        executor.execute(() -> reload(why));
+    }
+
+    private void reload(String why)
+    {
+        long start = System.nanoTime();
+        LOG.info("graceful reload ({}): reading the configuration again", why);
+        HostFacts now = HostFacts.current();
+        HostFacts facts = new HostFacts(now.workingDirectory(), now.environment(), now.hostname(), now.cpus(), now.uid(), now.user(),
+            now.gid(), now.group(), now.startMicros(), now.version(), now.binaryPath(), true);
+        LauncherOptions reloaded = LauncherOptions.parse(facts, args);
+        List<String> problems = reloaded.validate();
+        if (!problems.isEmpty())
+        {
+            problems.forEach(problem -> LOG.warn("reload refused, the running applications keep serving: {}", problem));
+            return;
+        }
+        reloaded.getNotices().forEach(notice -> LOG.warn("{}", notice));
+        warnIfChanged("sockets", options.getUwsgiSockets() + " " + options.getHttpSockets(), reloaded.getUwsgiSockets() + " " + reloaded.getHttpSockets());
+        warnIfChanged("chmod-socket", options.getChmodSocket(), reloaded.getChmodSocket());
+        warnIfChanged("buffer-size", options.getBufferSize(), reloaded.getBufferSize());
+        warnIfChanged("threads", options.getThreads(), reloaded.getThreads());
+        warnIfChanged("realm", options.getRealms(), reloaded.getRealms());
+        try
+        {
+            applications.replace(new ServerAssembler(reloaded, environments).newApplications(), LauncherOptions.STOP_TIMEOUT_MILLIS);
+            options = reloaded;
+            rememberTouchFiles();
+            LOG.info("graceful reload ({}) done in {} ms", why, (System.nanoTime() - start) / 1_000_000);
+        }
+        catch (UsageException x)
+        {
+            x.getProblems().forEach(problem -> LOG.warn("reload refused, the running applications keep serving: {}", problem));
+        }
+        catch (Exception x)
+        {
+            LOG.warn("reload failed, the running applications keep serving: {}", Launcher.describe(x), x);
+        }
+    }
+
+    private static void warnIfChanged(String what, Object before, Object after)
+    {
+        if (!Objects.equals(before, after))
+            LOG.warn("{} changed from {} to {}: kept as they were until a restart (a reload keeps the listening sockets and the thread pool)", what, before, after);
+    }
+
+    private synchronized void rememberTouchFiles()
+    {
+        touched.clear();
+        for (Path file : options.getTouchReload())
+        {
+            touched.put(file, modified(file));
+        }
+    }
+
+    private void watchTouchFiles()
+    {
+        while (true)
+        {
+            try
+            {
+                Thread.sleep(TOUCH_POLL_MILLIS);
+            }
+            catch (InterruptedException x)
+            {
+                return;
+            }
+            synchronized (this)
+            {
+                for (Map.Entry<Path, FileTime> file : touched.entrySet())
+                {
+                    FileTime now = modified(file.getKey());
+                    if (now != null && !now.equals(file.getValue()))
+                    {
+                        file.setValue(now);
+                        requestReload("touch-reload " + file.getKey());
+                    }
+                }
+            }
+        }
+    }
+
+    private static FileTime modified(Path file)
+    {
+        try
+        {
+            return Files.getLastModifiedTime(file);
+        }
+        catch (IOException x)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.github.jettyuwsgi.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Graceful reload under steady load through a real nginx: five SIGHUPs and one {@code touch-reload}, each redeploying
+ * the WAR while the listening sockets stay open, and not one request failing, as seen by the client behind nginx.
+ */
+class LifecycleReloadIT
+{
+    private static final int CLIENTS = 4;
+    private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(90);
+
+    @Test
+    void testReloadsUnderLoadFailNoRequest() throws Exception
+    {
+        ItSettings settings = ItSettings.fromSystemProperties();
+        Path workDir = Files.createDirectories(settings.workDir().resolve("lifecycle-reload"));
+        Path touchFile = Files.writeString(workDir.resolve("reload.touch"), "");
+        Path socketDirectory = Files.createTempDirectory("jetty-uwsgi-it-");
+        int[] ports = FreePorts.allocate(6);
+        try (LauncherProcess launcher = LauncherProcess.builder(settings.launcherJar())
+            .uwsgiSocket(ports[0])
+            .uwsgiUnixSocket(socketDirectory.resolve("uwsgi.sock"))
+            .httpSocket(ports[1])
+            .mount(NginxLauncherRig.ECHO, settings.echoWar())
+            .option("--touch-reload", touchFile.toString())
+            .logFile(workDir.resolve("launcher.log"))
+            .start();
+             NginxProcess nginx = NginxProcess.builder(workDir.resolve("nginx"))
+                 .template(NginxLauncherRig.TEMPLATE)
+                 .include("uwsgi_params", "/nginx/uwsgi_params")
+                 .set("LAUNCHER_UWSGI_PORT", launcher.uwsgiPort())
+                 .set("LAUNCHER_UWSGI_UNIX_SOCKET", launcher.uwsgiUnixSocket())
+                 .set("LAUNCHER_HTTP_PORT", launcher.httpPort())
+                 .listen("NGINX_UWSGI_TCP_PORT", ports[2])
+                 .listen("NGINX_UWSGI_UNIX_PORT", ports[3])
+                 .listen("NGINX_UWSGI_HTTPS_VAR_PORT", ports[4])
+                 .listen("NGINX_HTTP_PROXY_PORT", ports[5])
+                 .start())
+        {
+            Load load = new Load(List.of(
+                URI.create("http://" + FreePorts.LOOPBACK + ":" + nginx.port("NGINX_UWSGI_TCP_PORT") + NginxLauncherRig.ECHO + "/reload"),
+                URI.create("http://" + FreePorts.LOOPBACK + ":" + nginx.port("NGINX_UWSGI_UNIX_PORT") + NginxLauncherRig.ECHO + "/reload")));
+            load.start();
+            try
+            {
+                Thread.sleep(1000);
+                for (int reload = 1; reload <= 5; reload++)
+                {
+                    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(launcher.pid())).inheritIO().start();
+                    assertEquals(0, kill.waitFor(), "kill -HUP");
+                    awaitReloads(launcher, "SIGHUP", reload);
+                    launcher.assertAlive();
+                }
+                // a modification time that surely differs from the one the launcher recorded at start
+                Files.setLastModifiedTime(touchFile, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+                awaitReloads(launcher, "touch-reload " + touchFile, 1);
+                Thread.sleep(500);
+            }
+            finally
+            {
+                load.stop();
+            }
+
+            String failures = String.join("\n", load.failures);
+            assertEquals(0, load.failed.get(), () -> load.failed.get() + " failed of " + (load.ok.get() + load.failed.get()) + ":\n" + failures + "\n" + launcher.describeLog() + "\n" + nginx.describeLog());
+            assertTrue(load.ok.get() >= 200, () -> "too little load to mean anything: " + load.ok.get() + " requests\n" + launcher.describeLog());
+            System.out.println("LifecycleReloadIT: " + load.ok.get() + " requests through nginx, 6 reloads, 0 failed");
+        }
+    }
+
+    private static void awaitReloads(LauncherProcess launcher, String why, int count)
+    {
+        Pattern done = Pattern.compile("graceful reload \\(" + Pattern.quote(why) + "\\) done");
+        launcher.awaitReady(count + " reload(s) by " + why, () ->
+        {
+            Matcher matcher = done.matcher(launcher.readLog());
+            int found = 0;
+            while (matcher.find())
+                found++;
+            return found >= count;
+        }, RELOAD_TIMEOUT);
+    }
+
+    /**
+     * Clients that each send one request after another, round robin over the URIs, and count every answer that is
+     * not a 200 with the echo's body, and every exception, as a failure.
+     */
+    private static final class Load
+    {
+        private final List<URI> uris;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicLong ok = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final List<Thread> threads = new ArrayList<>();
+
+        private Load(List<URI> uris)
+        {
+            this.uris = uris;
+        }
+
+        private void start()
+        {
+            for (int i = 0; i < CLIENTS; i++)
+            {
+                int client = i;
+                Thread thread = new Thread(() -> run(client), "load-" + i);
+                threads.add(thread);
+                thread.start();
+            }
+        }
+
+        private void run(int client)
+        {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            long n = 0;
+            while (running.get())
+            {
+                URI uri = uris.get((int)(n++ % uris.size()));
+                try
+                {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200)
+                        ok.incrementAndGet();
+                    else
+                        fail(uri + " -> " + response.statusCode() + " " + response.body().lines().findFirst().orElse(""));
+                }
+                catch (IOException x)
+                {
+                    fail(uri + " -> " + x);
+                }
+                catch (InterruptedException x)
+                {
+                    return;
+                }
+            }
+        }
+
+        private void fail(String what)
+        {
+            failed.incrementAndGet();
+            if (failures.size() < 20)
+                failures.add(what);
+        }
+
+        private void stop() throws InterruptedException
+        {
+            running.set(false);
+            for (Thread thread : threads)
+                thread.join(60_000);
+        }
+    }
+}
