@@ -13,6 +13,8 @@ REQUIRED=(
   "apache2 apache2"
   "lighttpd lighttpd"
   "uwsgi uwsgi-core"
+  # uWSGI's own JVM plugin (UwsgiJvmPluginIT); its package also brings /usr/share/java/uwsgi.jar.
+  "uwsgi_jvm_openjdk17 uwsgi-plugin-jvm-openjdk-17"
 )
 
 # nginx and apache2 live in /usr/sbin, which is not on every user's PATH.
@@ -28,6 +30,11 @@ for entry in "${REQUIRED[@]}"; do
     missing+=("$package")
   fi
 done
+# The JWSGI plugin (UwsgiJvmPluginIT) ships no command to look for, only its plugin file.
+if [ ! -e /usr/lib/uwsgi/plugins/jwsgi_openjdk17_plugin.so ]; then
+  echo "install-system-deps: uWSGI jwsgi plugin missing, will install Debian package uwsgi-plugin-jwsgi-openjdk-17"
+  missing+=("uwsgi-plugin-jwsgi-openjdk-17")
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-system-deps: nothing to install"
