@@ -123,7 +123,21 @@ public final class Launcher
             }
         }
 
-        new Reloader(args, options, environments, server).install();
+        Reloader reloader = new Reloader(args, options, environments, server);
+        reloader.install();
+        if (options.getMasterFifo() != null)
+        {
+            try
+            {
+                new MasterFifo(options.getMasterFifo(), server, reloader).install();
+            }
+            catch (Exception x)
+            {
+                err.println(PREFIX + "cannot start: cannot create master-fifo " + options.getMasterFifo() + ": " + describe(x));
+                stopQuietly(server);
+                return EXIT_FAILURE;
+            }
+        }
 
         try
         {

@@ -103,6 +103,8 @@ public final class LauncherOptions
             (options, entry) -> options.pidFile = Path.of(entry.displayValue())),
         TOUCH_RELOAD("touch-reload", "FILE", true, "reload gracefully when FILE's modification time changes (see SIGHUP)",
             (options, entry) -> options.touchReload.add(Path.of(entry.displayValue()))),
+        MASTER_FIFO("master-fifo", "FILE", false, "create a named pipe that takes uWSGI's commands: r reload, q stop, Q stop at once, l reopen logs",
+            (options, entry) -> options.masterFifo = Path.of(entry.displayValue())),
         VACUUM("vacuum", "", false, "remove the pidfile when stopping (Unix socket files are always removed)",
             (options, entry) -> options.vacuum = entry.value() == null || !List.of("false", "off", "no", "0").contains(entry.value().toLowerCase(Locale.ROOT)));
 
@@ -166,6 +168,7 @@ public final class LauncherOptions
     private boolean vacuum;
     private Path stopPidFile;
     private Path reloadPidFile;
+    private Path masterFifo;
     private final List<Path> touchReload = new ArrayList<>();
 
     private LauncherOptions()
@@ -635,6 +638,14 @@ public final class LauncherOptions
     public Path getReloadPidFile()
     {
         return reloadPidFile;
+    }
+
+    /**
+     * @return the named pipe to read uWSGI's master-fifo commands from, or null
+     */
+    public Path getMasterFifo()
+    {
+        return masterFifo;
     }
 
     /**

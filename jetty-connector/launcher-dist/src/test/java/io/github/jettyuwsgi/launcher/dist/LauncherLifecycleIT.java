@@ -112,4 +112,50 @@ class LauncherLifecycleIT
             assertEquals(143, launcher.stop());
         }
     }
+
+    private static void awaitLog(LauncherRun launcher, String text) throws InterruptedException
+    {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!launcher.log().contains(text) && System.nanoTime() < deadline)
+            Thread.sleep(50);
+        assertTrue(launcher.log().contains(text), launcher::describe);
+    }
+
+    @Test
+    void testMasterFifoCommands() throws Exception
+    {
+        Path fifo = work.resolve("m.fifo");
+        Path socket = work.resolve("m.sock");
+        try (LauncherRun launcher = LauncherRun.start(work, args(work.resolve("m.pid"), socket, "--master-fifo", fifo.toString())))
+        {
+            // the fifo is made once the server has started: writing earlier would create a plain file
+            awaitLog(launcher, "master-fifo " + fifo + ": r reload");
+            Files.writeString(fifo, "r\n");
+            awaitLog(launcher, "graceful reload (master-fifo r) done");
+            Files.writeString(fifo, "l");
+            awaitLog(launcher, "master-fifo l: the log goes to standard error");
+
+            Files.writeString(fifo, "q");
+
+            assertEquals(0, launcher.waitForExit(), launcher::describe);
+            assertTrue(launcher.log().contains("master-fifo: graceful stop"), launcher::describe);
+            assertFalse(Files.exists(fifo), "the fifo is removed at stop");
+            assertFalse(Files.exists(socket));
+        }
+    }
+
+    @Test
+    void testMasterFifoImmediateStop() throws Exception
+    {
+        Path fifo = work.resolve("q.fifo");
+        try (LauncherRun launcher = LauncherRun.start(work, args(work.resolve("q.pid"), work.resolve("q.sock"), "--master-fifo", fifo.toString())))
+        {
+            awaitLog(launcher, "master-fifo " + fifo + ": r reload");
+            Files.writeString(fifo, "Q\n");
+
+            assertEquals(0, launcher.waitForExit(), launcher::describe);
+            assertTrue(launcher.log().contains("master-fifo: immediate stop"), launcher::describe);
+            assertFalse(Files.exists(fifo));
+        }
+    }
 }
