@@ -5,14 +5,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -149,7 +153,7 @@ public final class UwsgiCurl
         OutputStream response = options.include ? out : new BodyOnly(out);
         try (InputStream body = inlineBody != null ? new ByteArrayInputStream(inlineBody) : bodyFile != null ? Files.newInputStream(bodyFile) : null)
         {
-            long received = client.request(method, options.uri, headers, options.modifier1, body, response);
+            long received = client.request(method, percentEncode(options.uri), headers, options.modifier1, body, response);
             if (received == 0)
             {
                 err.println("curl: " + options.target + ": the backend closed the connection without an answer");
@@ -198,6 +202,24 @@ public final class UwsgiCurl
         return headers;
     }
 
+    /**
+     * Percent-encodes the UTF-8 bytes of spaces, controls and non-ASCII characters, as a browser does before it sends a
+     * URI; a frontend would pass such raw bytes on and Jetty would answer 400.
+     */
+    static String percentEncode(String uri)
+    {
+        StringBuilder encoded = new StringBuilder(uri.length());
+        for (byte b : uri.getBytes(StandardCharsets.UTF_8))
+        {
+            int c = b & 0xFF;
+            if (c <= 0x20 || c >= 0x7F)
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            else
+                encoded.append((char)c);
+        }
+        return encoded.toString();
+    }
+
     private static boolean isDefault(String name)
     {
         return name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("User-Agent") || name.equalsIgnoreCase("Accept");
@@ -213,7 +235,7 @@ public final class UwsgiCurl
             if (b != '\r' && b != '\n')
                 kept[length++] = b;
         }
-        return java.util.Arrays.copyOf(kept, length);
+        return Arrays.copyOf(kept, length);
     }
 
     private static String describe(Throwable failure)
@@ -221,7 +243,7 @@ public final class UwsgiCurl
         String message = failure.getMessage();
         if (message == null || message.isBlank())
             return failure.getClass().getSimpleName();
-        if (failure instanceof java.nio.file.NoSuchFileException)
+        if (failure instanceof NoSuchFileException)
             return "no such file";
         return message;
     }
@@ -370,7 +392,7 @@ public final class UwsgiCurl
                     host = host.substring(1, host.length() - 1);
                 int port = number(hostPort.substring(colon + 1), "port", 1, 65535);
                 client = UwsgiClient.tcp(host, port);
-                if (((java.net.InetSocketAddress)client.getAddress()).isUnresolved())
+                if (((InetSocketAddress)client.getAddress()).isUnresolved())
                     throw new UsageException("backend: cannot resolve host '" + host + "'");
             }
             client.setTimeout(timeout);
@@ -392,7 +414,8 @@ public final class UwsgiCurl
             String name = line.substring(0, colon).trim();
             if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+"))
                 throw new UsageException("header name: '" + name + "' (expected: an HTTP token such as X-Request-Id)");
-            return new HttpField(name, line.substring(colon + 1).trim());
+            // vars are bytes: a header value goes as its UTF-8 bytes, as curl sends what the terminal gave it
+            return new HttpField(name, UwsgiGenerator.utf8AsBytes(line.substring(colon + 1).trim()));
         }
 
         private static int number(String value, String what, int min, int max) throws UsageException

@@ -3,8 +3,12 @@ package io.github.jettyuwsgi.uwsgi.log;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.ZoneId;
+import java.util.AbstractMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -212,7 +216,7 @@ public class UwsgiRequestLog implements RequestLog
         {
             char c = decoded.charAt(i);
             if (c < 0x20 || c == 0x7F)
-                escaped.append(String.format("\\x%02x", (int)c));
+                escaped.append(String.format(Locale.ROOT, "\\x%02x", (int)c));
             else
                 escaped.append(c);
         }
@@ -222,7 +226,7 @@ public class UwsgiRequestLog implements RequestLog
     /**
      * The vars as {@code %(var.NAME)} prints them: decoded only when a line asks for one, since most formats never do.
      */
-    private static final class TextVars extends java.util.AbstractMap<String, List<String>>
+    private static final class TextVars extends AbstractMap<String, List<String>>
     {
         private final Map<String, List<String>> wire;
 
@@ -239,9 +243,9 @@ public class UwsgiRequestLog implements RequestLog
         }
 
         @Override
-        public java.util.Set<Entry<String, List<String>>> entrySet()
+        public Set<Entry<String, List<String>>> entrySet()
         {
-            java.util.Set<Entry<String, List<String>>> entries = new java.util.LinkedHashSet<>();
+            Set<Entry<String, List<String>>> entries = new LinkedHashSet<>();
             for (String name : wire.keySet())
                 entries.add(Map.entry(name, get(name)));
             return entries;

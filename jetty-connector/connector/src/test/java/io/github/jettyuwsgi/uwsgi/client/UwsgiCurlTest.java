@@ -156,6 +156,16 @@ public class UwsgiCurlTest
     }
 
     @Test
+    public void commandLineTextGoesAsUtf8()
+    {
+        assertEquals(0, run("curl", "127.0.0.1:" + backend.port(), "/p\u00e4th", "-H", "X-Name: Zo\u00eb"), err());
+        // the backend echoes var bytes unchanged, so UTF-8 on the wire reads back as the same text
+        String echoed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(echoed.contains("\nvar REQUEST_URI=/p%C3%A4th\n") && echoed.contains("\nvar PATH_INFO=/p\u00e4th\n"), echoed);
+        assertTrue(echoed.contains("\nvar HTTP_X_NAME=Zo\u00eb\n"), echoed);
+    }
+
+    @Test
     public void pingPrintsPong()
     {
         assertEquals(0, run("ping", "127.0.0.1:" + backend.port()), err());
