@@ -330,6 +330,9 @@ public final class UwsgiRequestMapping
                     if (framing.kind() == BodyFraming.Kind.CHUNKED)
                         fields.add(field(header, value));
                 }
+                // Apache and uWSGI's router join repeated Cookie lines with ", "; a comma can never be part of an RFC 6265
+                // cookie, but Jetty's parser would then keep only the cookies after the last one.
+                case COOKIE -> fields.add(field(header, value.contains(", ") ? value.replace(", ", "; ") : value));
                 default -> fields.add(field(header, value));
             }
         }

@@ -84,6 +84,8 @@ public class UwsgiRequestMappingTest
         assertEquals("https", request.metaData().getHttpURI().getScheme());
         assertEquals("/app/hello/w%C3%B6rld%20x", request.metaData().getHttpURI().getPath());
         assertEquals("one, two", request.metaData().getHttpFields().get("X-Multi"));
+        // Apache joined the two Cookie lines with ", ", which RFC 6265 parsers do not split on
+        assertEquals("a=1; b=2", request.metaData().getHttpFields().get(HttpHeader.COOKIE));
         assertEquals("127.0.0.1", request.localAddress().getHostString(), "SERVER_ADDR");
     }
 
