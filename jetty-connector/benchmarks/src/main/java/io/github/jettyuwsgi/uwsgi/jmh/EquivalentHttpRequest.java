@@ -42,7 +42,11 @@ public final class EquivalentHttpRequest
                 continue;
             if (cgiContentType && name.equals("HTTP_CONTENT_TYPE") || cgiContentLength && name.equals("HTTP_CONTENT_LENGTH"))
                 continue;
-            head.append(headerName(name)).append(": ").append(vars.value(i)).append("\r\n");
+            String value = vars.value(i);
+            // Apache joined the client's Cookie lines with ", "; the client's own single line used "; " (RFC 6265).
+            if (name.equals("HTTP_COOKIE"))
+                value = value.replace(", ", "; ");
+            head.append(headerName(name)).append(": ").append(value).append("\r\n");
         }
         if (cgiContentType)
             head.append("Content-Type: ").append(contentType).append("\r\n");
