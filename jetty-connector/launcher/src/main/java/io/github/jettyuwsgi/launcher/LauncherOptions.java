@@ -53,7 +53,7 @@ public final class LauncherOptions
     public static final List<String> ENVIRONMENTS = List.of("ee8", "ee10", "ee11");
 
     /** Keys of ours that uWSGI does not have; {@code war} is already known to the loader. */
-    private static final Set<String> LAUNCHER_KEYS = Set.of("realm", "environment");
+    private static final Set<String> LAUNCHER_KEYS = Set.of("realm", "environment", "classpath", "jvm-classpath");
     /** Flags of ours that take no value. */
     private static final Set<String> LAUNCHER_FLAGS = Set.of("dry-run");
     private static final UwsgiOptions KNOWN_OPTIONS = UwsgiOptions.defaults()
@@ -89,6 +89,12 @@ public final class LauncherOptions
             LauncherOptions::setWar),
         MOUNT("mount", "PATH=FILE", true, "deploy a WAR at context path PATH, e.g. /shop=shop.war",
             LauncherOptions::addMount),
+        APP("app", "[PATH=]CLASS", true, "serve a gateway application (a GatewayApplication class from --classpath) at PATH, default /",
+            (options, entry) -> options.addGateway(entry, "application")),
+        JWSGI("jwsgi", "[PATH=]CLASS:METHOD", true, "serve a JWSGI application, as uWSGI's --jwsgi, from --classpath at PATH, default /",
+            (options, entry) -> options.addGateway(entry, "jwsgi")),
+        CLASSPATH("classpath", "DIR|JAR", true, "where the classes of --app and --jwsgi come from; also jvm-classpath",
+            (options, entry) -> options.classpath.add(Path.of(entry.displayValue()))),
         CHMOD_SOCKET("chmod-socket", "MODE", false, "permission bits of the Unix sockets, e.g. 660; alone: 666 (default: the umask's)",
             LauncherOptions::setChmodSocket),
         BUFFER_SIZE("buffer-size", "BYTES", false, "largest uwsgi vars block accepted, " + UwsgiConfiguration.MIN_MAX_VARS_SIZE + " to " + Uwsgi.MAX_DATASIZE + "; 32k means 32768 and 64k means 65535 (default: " + DEFAULT_BUFFER_SIZE + ")",
@@ -127,6 +133,8 @@ public final class LauncherOptions
         {
             if (key.equals("uwsgi-socket"))
                 return SOCKET;
+            if (key.equals("jvm-classpath"))
+                return CLASSPATH;
             for (Option option : values())
             {
                 if (option.key.equals(key))
@@ -146,7 +154,29 @@ public final class LauncherOptions
     {
     }
 
+    /**
+     * A gateway application to serve and where.
+     *
+     * @param contextPath the context path, {@code /} for the root
+     * @param kind the {@code GatewayServlet} init-param naming it: {@code application} or {@code jwsgi}
+     * @param target the class name, or {@code Class:method} for {@code jwsgi}
+     * @param source the option that gave it, for messages
+     */
+    public record GatewayMount(String contextPath, String kind, String target, String source)
+    {
+        /**
+         * @return the class name alone
+         */
+        public String className()
+        {
+            int colon = target.indexOf(':');
+            return colon < 0 ? target : target.substring(0, colon);
+        }
+    }
+
     private final List<String> problems = new ArrayList<>();
+    private final List<GatewayMount> gateways = new ArrayList<>();
+    private final List<Path> classpath = new ArrayList<>();
     private final Set<String> notices = new LinkedHashSet<>();
     private final List<ListenAddress> uwsgiSockets = new ArrayList<>();
     private final List<ListenAddress> httpSockets = new ArrayList<>();
@@ -391,6 +421,30 @@ public final class LauncherOptions
         }
     }
 
+    private void addGateway(ConfigEntry entry, String kind)
+    {
+        deploymentGiven = true;
+        String value = entry.displayValue();
+        String contextPath = "/";
+        int equals = value.indexOf('=');
+        if (equals >= 0)
+        {
+            contextPath = value.substring(0, equals);
+            value = value.substring(equals + 1);
+        }
+        if (!isContextPath(contextPath))
+            problems.add(source(entry) + ": context path '" + contextPath + "' (expected: / or /NAME[/NAME...], without a trailing /)");
+        else if (!value.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*" + ("jwsgi".equals(kind) ? "(:[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)?" : "")))
+            problems.add(source(entry) + ": '" + entry.displayValue() + "' (expected: " + ("jwsgi".equals(kind) ? "[PATH=]CLASS[:METHOD], e.g. com.example.Hello:application" : "[PATH=]CLASS, e.g. /api=com.example.App") + ")");
+        else
+            gateways.add(new GatewayMount(contextPath, kind, value, source(entry)));
+    }
+
+    private static boolean isContextPath(String contextPath)
+    {
+        return contextPath.startsWith("/") && !(contextPath.length() > 1 && contextPath.endsWith("/")) && !contextPath.contains("//");
+    }
+
     private void setChmodSocket(ConfigEntry entry)
     {
         // uWSGI: chmod-socket without a value is 666
@@ -483,7 +537,7 @@ public final class LauncherOptions
 
         List<Mount> deployments = getDeployments();
         if (!deploymentGiven)
-            all.add("nothing to deploy (expected: --war FILE or --mount PATH=FILE)");
+            all.add("nothing to deploy (expected: --war FILE, --mount PATH=FILE, --app CLASS or --jwsgi CLASS:METHOD)");
         Set<String> contextPaths = new HashSet<>();
         for (Mount mount : deployments)
         {
@@ -494,6 +548,20 @@ public final class LauncherOptions
                 all.add(source + ": " + mount.war() + " does not exist (expected: a WAR file or an exploded WAR directory)");
             else if (!Files.isReadable(mount.war()))
                 all.add(source + ": " + mount.war() + " is not readable (expected: a readable WAR file or directory)");
+        }
+        for (GatewayMount gateway : gateways)
+        {
+            if (!contextPaths.add(gateway.contextPath()))
+                all.add(gateway.source() + ": context path " + gateway.contextPath() + " is deployed twice (expected: one application per context path)");
+        }
+        if (!gateways.isEmpty() && "ee8".equals(environment))
+            all.add("environment: ee8 cannot serve --app or --jwsgi (expected: ee10 or ee11; gateway applications use jakarta.servlet)");
+        if (!gateways.isEmpty() && classpath.isEmpty())
+            all.add("classpath: none given for --app or --jwsgi (expected: --classpath DIR|JAR holding the application's classes)");
+        for (Path entry : classpath)
+        {
+            if (!Files.isReadable(entry))
+                all.add("classpath: " + entry + " does not exist or is not readable (expected: a directory of classes or a jar)");
         }
         for (Map.Entry<String, Path> realm : realms.entrySet())
         {
@@ -689,6 +757,22 @@ public final class LauncherOptions
             deployments.add(war);
         deployments.addAll(mounts);
         return Collections.unmodifiableList(deployments);
+    }
+
+    /**
+     * @return the gateway applications of {@code --app} and {@code --jwsgi}, in configuration order
+     */
+    public List<GatewayMount> getGateways()
+    {
+        return Collections.unmodifiableList(gateways);
+    }
+
+    /**
+     * @return where the gateway applications' classes come from ({@code classpath}, {@code jvm-classpath})
+     */
+    public List<Path> getClasspath()
+    {
+        return Collections.unmodifiableList(classpath);
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.github.jettyuwsgi.launcher;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -10,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
@@ -25,6 +30,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.IO;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -43,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *  +- beans:      HashLoginService                               one per --realm
  *  +- handler:    GracefulHandler -> ContextHandlerCollection -> per WAR: EnvironmentScopedHandler -> the context
  *                                                                 from its environment's WebAppDeployer
+ *                                                                 per --app/--jwsgi: the same, a GatewayServlet
+ *                                                                 context of ee11 (ee10 if forced)
  * </pre>
  *
  * <p>Every connector shares one {@link HttpConfiguration}, so a request means the same over uwsgi and over HTTP. It
@@ -115,7 +123,75 @@ public final class ServerAssembler
         {
             contexts.addHandler(deploy(webApp));
         }
+        String environment = gatewayEnvironment();
+        List<String> problems = new ArrayList<>();
+        for (LauncherOptions.GatewayMount gateway : options.getGateways())
+        {
+            URLClassLoader classLoader = newApplicationClassLoader(environment);
+            try
+            {
+                Class.forName(gateway.className(), false, classLoader);
+                contexts.addHandler(deploy(gateway, environment, classLoader));
+            }
+            catch (ClassNotFoundException | LinkageError x)
+            {
+                classLoader.close();
+                problems.add(gateway.source() + ": class " + gateway.className() + " not found on --classpath " +
+                    options.getClasspath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)) +
+                    (x instanceof ClassNotFoundException ? "" : " (" + x + ")") + " (expected: the application's classes in a directory or jar of --classpath)");
+            }
+        }
+        if (!problems.isEmpty())
+            throw new UsageException(problems);
         return contexts;
+    }
+
+    /**
+     * @return the environment of the gateway applications: the one forced by {@code --environment}, else ee11
+     */
+    private String gatewayEnvironment()
+    {
+        return options.getEnvironment() == null ? "ee11" : options.getEnvironment();
+    }
+
+    /**
+     * A fresh loader per application and per deployment, child of the environment's (which holds the adapter and the
+     * Servlet API), so that a reload (SIGHUP) sees the classes as they are now on disk.
+     */
+    private URLClassLoader newApplicationClassLoader(String environment) throws MalformedURLException
+    {
+        List<URL> urls = new ArrayList<>();
+        for (Path entry : options.getClasspath())
+        {
+            urls.add(entry.toAbsolutePath().normalize().toUri().toURL());
+        }
+        return new URLClassLoader("jetty-uwsgi-app", urls.toArray(URL[]::new), environments.getClassLoader(environment));
+    }
+
+    private Handler deploy(LauncherOptions.GatewayMount gateway, String environment, URLClassLoader classLoader) throws Exception
+    {
+        String contextPath = gateway.contextPath();
+        String what = ("jwsgi".equals(gateway.kind()) ? "JWSGI application " : "gateway application ") + gateway.target();
+        LOG.info("Deploying {} at {} in {}", what, contextPath, environment);
+        WebAppDeployer deployer = environments.getDeployer(environment);
+        GatewaySpec spec = new GatewaySpec(contextPath, classLoader, Map.of(gateway.kind(), gateway.target()));
+        ContextHandler context = environments.callInEnvironment(environment, () -> deployer.newGatewayContext(spec));
+        context.addEventListener(new LifeCycle.Listener()
+        {
+            @Override
+            public void lifeCycleStarted(LifeCycle event)
+            {
+                LOG.info("Deployed {} at {} in {}", what, contextPath, environment);
+            }
+
+            @Override
+            public void lifeCycleStopped(LifeCycle event)
+            {
+                // the jars of --classpath stay open otherwise, one set per reload
+                IO.close(classLoader);
+            }
+        });
+        return new EnvironmentScopedHandler(environments.getClassLoader(environment), context);
     }
 
     private HttpConfiguration newHttpConfiguration()

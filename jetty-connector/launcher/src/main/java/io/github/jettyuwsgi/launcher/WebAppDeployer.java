@@ -30,4 +30,18 @@ public interface WebAppDeployer
      * @throws Exception if the context cannot be created
      */
     ContextHandler newContext(WebAppSpec spec) throws Exception;
+
+    /**
+     * Creates, without starting it, a servlet context that serves one gateway application with the adapter's
+     * {@code GatewayServlet} at {@code /*}; the context's class loader is the spec's, so the servlet finds the
+     * application's classes there. Only the Jakarta environments can: the adapter is built on {@code jakarta.servlet}.
+     *
+     * @param spec the context path, class loader and servlet init-params
+     * @return the core context to add to the server
+     * @throws Exception if the context cannot be created
+     */
+    default ContextHandler newGatewayContext(GatewaySpec spec) throws Exception
+    {
+        throw new UnsupportedOperationException("environment " + getEnvironment() + " cannot serve gateway applications (expected: ee10 or ee11)");
+    }
 }

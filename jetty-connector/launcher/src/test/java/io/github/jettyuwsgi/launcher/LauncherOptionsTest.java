@@ -187,9 +187,29 @@ public class LauncherOptionsTest
             Arguments.of(withMinimum("--socket", longPath), "--socket: Unix socket path " + longPath + " is 130 bytes long (expected: at most 107)"),
             Arguments.of(withMinimum("--socket", dir.resolve("no/such/dir/app.sock").toString()), "socket " + dir.resolve("no/such/dir/app.sock") + ": directory " + dir.resolve("no/such/dir") + " does not exist (expected: an existing directory)"),
             Arguments.of(withMinimum("app.war"), "command line app.war: unable to load configuration from app.war (expected: a name ending in .ini, .json or .js; did you mean --war app.war?)"),
+            Arguments.of(withMinimum("--app", "/a=com.x.App"), "classpath: none given for --app or --jwsgi (expected: --classpath DIR|JAR holding the application's classes)"),
+            Arguments.of(withMinimum("--jwsgi", "com.x.Hello:app:x", "--classpath", dir.toString()), "--jwsgi: 'com.x.Hello:app:x' (expected: [PATH=]CLASS[:METHOD], e.g. com.example.Hello:application)"),
+            Arguments.of(withMinimum("--app", "/=com.x.App", "--classpath", dir.toString()), "--app: context path / is deployed twice (expected: one application per context path)"),
+            Arguments.of(withMinimum("--app", "/a/=com.x.App", "--classpath", dir.toString()), "--app: context path '/a/' (expected: / or /NAME[/NAME...], without a trailing /)"),
+            Arguments.of(withMinimum("--environment", "ee8", "--app", "/a=com.x.App", "--classpath", dir.toString()), "environment: ee8 cannot serve --app or --jwsgi (expected: ee10 or ee11; gateway applications use jakarta.servlet)"),
+            Arguments.of(withMinimum("--app", "/a=com.x.App", "--jvm-classpath", dir.resolve("none.jar").toString()), "classpath: " + dir.resolve("none.jar") + " does not exist or is not readable (expected: a directory of classes or a jar)"),
             Arguments.of(withMinimum("hello"), "command line hello: unable to load configuration from hello (expected: a name ending in .ini, .json or .js)"),
             Arguments.of(new String[]{"--war", war.toString()}, "nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)"),
-            Arguments.of(new String[]{"--socket", "127.0.0.1:3031"}, "nothing to deploy (expected: --war FILE or --mount PATH=FILE)"));
+            Arguments.of(new String[]{"--socket", "127.0.0.1:3031"}, "nothing to deploy (expected: --war FILE, --mount PATH=FILE, --app CLASS or --jwsgi CLASS:METHOD)"));
+    }
+
+    @Test
+    public void testGatewayApplicationsAndTheirClasspath()
+    {
+        LauncherOptions options = LauncherOptions.parse("--socket", "127.0.0.1:3031", "--app", "com.x.App", "--jwsgi", "/hello=com.x.Hello:application",
+            "--classpath", dir.toString(), "--jvm-classpath", war.toString());
+
+        assertEquals(List.of(), options.validate());
+        assertEquals(List.of(new LauncherOptions.GatewayMount("/", "application", "com.x.App", "--app"),
+            new LauncherOptions.GatewayMount("/hello", "jwsgi", "com.x.Hello:application", "--jwsgi")), options.getGateways());
+        assertEquals("com.x.Hello", options.getGateways().get(1).className());
+        assertEquals(List.of(dir, war), options.getClasspath());
+        assertEquals(List.of(), options.getDeployments());
     }
 
     @ParameterizedTest
@@ -209,7 +229,7 @@ public class LauncherOptionsTest
             "--threads: '0' (expected: a whole number from 8 to 100000)",
             "--environment: 'ee7' (expected: one of ee8, ee10, ee11)",
             "nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)",
-            "nothing to deploy (expected: --war FILE or --mount PATH=FILE)"), problems);
+            "nothing to deploy (expected: --war FILE, --mount PATH=FILE, --app CLASS or --jwsgi CLASS:METHOD)"), problems);
     }
 
     @Test

@@ -1,7 +1,11 @@
 package io.github.jettyuwsgi.launcher.ee10;
 
+import io.github.jettyuwsgi.gateway.servlet.GatewayServlet;
+import io.github.jettyuwsgi.launcher.GatewaySpec;
 import io.github.jettyuwsgi.launcher.WebAppDeployer;
 import io.github.jettyuwsgi.launcher.WebAppSpec;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -36,5 +40,20 @@ public class Ee10WebAppDeployer implements WebAppDeployer
         // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
         webApp.setThrowUnavailableOnStartupException(true);
         return webApp;
+    }
+
+    @Override
+    public ContextHandler newGatewayContext(GatewaySpec spec)
+    {
+        ServletContextHandler context = new ServletContextHandler(spec.contextPath());
+        // GatewayServlet loads the application from its ServletContext's class loader: the --classpath loader.
+        context.setClassLoader(spec.classLoader());
+        ServletHolder gateway = new ServletHolder("gateway", GatewayServlet.class);
+        gateway.setInitParameters(spec.initParams());
+        // Loaded at start, so a class or method that cannot be used fails the start instead of the first request.
+        gateway.setInitOrder(0);
+        gateway.setAsyncSupported(true);
+        context.addServlet(gateway, "/*");
+        return context;
     }
 }
