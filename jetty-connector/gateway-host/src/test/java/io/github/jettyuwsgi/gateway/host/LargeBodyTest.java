@@ -27,12 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 160 MiB each way through servlet → hosted application → servlet, in a JVM started with {@code -Xmx128m} (its own
+ * 1 GiB each way through servlet → hosted application → servlet, in a JVM started with {@code -Xmx128m} (its own
  * surefire execution): a bridge that buffered a whole body would fail with OutOfMemoryError.
  */
 public class LargeBodyTest
 {
-    private static final long SIZE = 160L * 1024 * 1024;
+    private static final long SIZE = 1024L * 1024 * 1024;
 
     @Test
     public void bodiesLargerThanTheHeapStreamBothWays() throws Exception
