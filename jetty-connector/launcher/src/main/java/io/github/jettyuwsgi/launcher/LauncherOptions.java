@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,6 +75,11 @@ public final class LauncherOptions
         "show-config", "dry-run", "help");
 
     private static final Pattern SIZE = Pattern.compile("([0-9]+)([kK]?)");
+    /** The variables {@code UwsgiLogFormat} fills in (see docs/request-log.md); any other prints {@code -}. */
+    private static final Set<String> LOG_FORMAT_VARIABLES = Set.of("addr", "user", "method", "uri", "proto", "host", "uagent",
+        "referer", "status", "size", "rsize", "hsize", "cl", "headers", "vars", "pktsize", "msecs", "micros", "secs", "time",
+        "tmsecs", "tmicros", "ltime", "ftime", "ctime", "epoch", "pid", "wid", "core", "switches");
+    private static final Pattern LOG_FORMAT_VARIABLE = Pattern.compile("%\\(([^)]*)\\)");
     private static final Pattern LEADING_NUMBER = Pattern.compile("^\\s*([0-9]+)(.*)$", Pattern.DOTALL);
 
     /**
@@ -111,8 +117,12 @@ public final class LauncherOptions
             (options, entry) -> options.touchReload.add(Path.of(entry.displayValue()))),
         MASTER_FIFO("master-fifo", "FILE", false, "create a named pipe that takes uWSGI's commands: r reload, q stop, Q stop at once, l reopen logs",
             (options, entry) -> options.masterFifo = Path.of(entry.displayValue())),
+        LOG_FORMAT("log-format", "FORMAT", false, "the request log line, with uWSGI's %(name) variables, e.g. '%(addr) %(method) %(uri) %(status)'; also logformat (default: uWSGI's default line)",
+            LauncherOptions::setLogFormat),
+        DISABLE_LOGGING("disable-logging", "", false, "write no request log line; also -L",
+            (options, entry) -> options.disableLogging = isTrue(entry)),
         VACUUM("vacuum", "", false, "remove the pidfile when stopping (Unix socket files are always removed)",
-            (options, entry) -> options.vacuum = entry.value() == null || !List.of("false", "off", "no", "0").contains(entry.value().toLowerCase(Locale.ROOT)));
+            (options, entry) -> options.vacuum = isTrue(entry));
 
         private final String key;
         private final String valueName;
@@ -135,6 +145,8 @@ public final class LauncherOptions
                 return SOCKET;
             if (key.equals("jvm-classpath"))
                 return CLASSPATH;
+            if (key.equals("logformat"))
+                return LOG_FORMAT;
             for (Option option : values())
             {
                 if (option.key.equals(key))
@@ -196,6 +208,8 @@ public final class LauncherOptions
     private boolean help;
     private Path pidFile;
     private boolean vacuum;
+    private String logFormat;
+    private boolean disableLogging;
     private Path stopPidFile;
     private Path reloadPidFile;
     private Path masterFifo;
@@ -471,6 +485,29 @@ public final class LauncherOptions
             value = Long.toString(bytes);
         }
         bufferSize = parseNumber(entry, value, UwsgiConfiguration.MIN_MAX_VARS_SIZE, Uwsgi.MAX_DATASIZE, DEFAULT_BUFFER_SIZE);
+    }
+
+    /**
+     * @return a boolean option as uWSGI's {@code uwsgi_opt_true} reads it: given alone or with any value but false,
+     * off, no or 0, it is on
+     */
+    private static boolean isTrue(ConfigEntry entry)
+    {
+        return entry.value() == null || !List.of("false", "off", "no", "0").contains(entry.value().toLowerCase(Locale.ROOT));
+    }
+
+    private void setLogFormat(ConfigEntry entry)
+    {
+        // uWSGI prints - for a variable it does not know, so a typo would only show in the log: say it at start
+        logFormat = entry.displayValue();
+        Matcher variable = LOG_FORMAT_VARIABLE.matcher(logFormat);
+        while (variable.find())
+        {
+            String name = variable.group(1);
+            if (!LOG_FORMAT_VARIABLES.contains(name) && !(name.startsWith("var.") && name.length() > 4))
+                notices.add(source(entry) + ": unknown variable %(" + name + ") is logged as - (expected: one of %(" +
+                    String.join(") %(", new TreeSet<>(LOG_FORMAT_VARIABLES)) + ") or %(var.NAME); see docs/request-log.md)");
+        }
     }
 
     private void setThreads(ConfigEntry entry)
@@ -797,6 +834,22 @@ public final class LauncherOptions
     public Map<String, Path> getRealms()
     {
         return Collections.unmodifiableMap(realms);
+    }
+
+    /**
+     * @return the request log's {@code log-format}, or null for uWSGI's default line
+     */
+    public String getLogFormat()
+    {
+        return logFormat;
+    }
+
+    /**
+     * @return true if {@code disable-logging} is on: no request log at all
+     */
+    public boolean isDisableLogging()
+    {
+        return disableLogging;
     }
 
     /**

@@ -85,6 +85,8 @@ final class Reloader
         warnIfChanged("buffer-size", options.getBufferSize(), reloaded.getBufferSize());
         warnIfChanged("threads", options.getThreads(), reloaded.getThreads());
         warnIfChanged("realm", options.getRealms(), reloaded.getRealms());
+        warnIfChanged("log-format", options.getLogFormat(), reloaded.getLogFormat());
+        warnIfChanged("disable-logging", options.isDisableLogging(), reloaded.isDisableLogging());
         try
         {
             applications.replace(new ServerAssembler(reloaded, environments).newApplications(), LauncherOptions.STOP_TIMEOUT_MILLIS);

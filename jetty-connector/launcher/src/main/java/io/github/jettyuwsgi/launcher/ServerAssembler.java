@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
+import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -47,6 +48,7 @@ import org.slf4j.LoggerFactory;
  *  |              UwsgiUnixDomainConnector(UwsgiConnectionFactory) one per Unix --socket
  *  |              ServerConnector(HttpConnectionFactory)         one per --http-socket
  *  +- beans:      HashLoginService                               one per --realm
+ *  +- requestLog: UwsgiRequestLog                                uWSGI's line or --log-format; none with --disable-logging
  *  +- handler:    GracefulHandler -> ContextHandlerCollection -> per WAR: EnvironmentScopedHandler -> the context
  *                                                                 from its environment's WebAppDeployer
  *                                                                 per --app/--jwsgi: the same, a GatewayServlet
@@ -106,6 +108,9 @@ public final class ServerAssembler
 
         // Requests in flight when SIGTERM arrives finish; new ones get 503 until the stop timeout.
         server.setHandler(new GracefulHandler(new ReloadableApplications(newApplications())));
+        // As uWSGI: one line per request unless disable-logging; the line goes to SLF4J like the rest of the log.
+        if (!options.isDisableLogging())
+            server.setRequestLog(new UwsgiRequestLog(options.getLogFormat()));
         server.setStopTimeout(LauncherOptions.STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(true);
         return server;

@@ -432,6 +432,29 @@ public class LauncherOptionsTest
     }
 
     @Test
+    public void testRequestLogOptions() throws IOException
+    {
+        LauncherOptions defaults = LauncherOptions.parse(withMinimum());
+        assertNull(defaults.getLogFormat(), "uWSGI's default line");
+        assertFalse(defaults.isDisableLogging());
+
+        LauncherOptions options = LauncherOptions.parse(withMinimum("--log-format", "%(method) %(uri) %(status)", "-L"));
+        assertEquals("%(method) %(uri) %(status)", options.getLogFormat());
+        assertTrue(options.isDisableLogging());
+        assertEquals(List.of(), options.getNotices());
+        assertEquals("%(var.X)", LauncherOptions.parse(withMinimum("--logformat", "%(var.X)")).getLogFormat());
+        // in a file the flag has a value, read as uWSGI reads a boolean
+        Path off = Files.writeString(dir.resolve("off.ini"), "[uwsgi]\ndisable-logging = false\n");
+        Path on = Files.writeString(dir.resolve("on.ini"), "[uwsgi]\ndisable-logging = 1\n");
+        assertFalse(LauncherOptions.parse(withMinimum("--ini", off.toString())).isDisableLogging());
+        assertTrue(LauncherOptions.parse(withMinimum("--ini", on.toString())).isDisableLogging());
+
+        List<String> notices = LauncherOptions.parse(withMinimum("--log-format", "%(method) %(staus)")).getNotices();
+        assertEquals(1, notices.size(), notices::toString);
+        assertTrue(notices.get(0).startsWith("--log-format: unknown variable %(staus) is logged as - (expected: one of %(addr) "), notices::toString);
+    }
+
+    @Test
     public void testShowConfigAndDryRun()
     {
         LauncherOptions options = LauncherOptions.parse(withMinimum("--threads", "9", "--show-config", "--dry-run"));

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +118,38 @@ class LauncherCommandLineIT
             assertEquals(0, refused.length, () -> new String(refused));
             assertTrue(launcher.log().contains("(expected: at most 1024; raise buffer-size)"), launcher::describe);
             assertEquals(143, launcher.stop());
+        }
+    }
+
+    @Test
+    void testLogFormatWritesOneRequestLine() throws Exception
+    {
+        assertEquals(List.of("GET /x/hello 200"), requestLinesOf("--log-format", "%(method) %(uri) %(status)"));
+    }
+
+    @Test
+    void testDisableLoggingWritesNoRequestLine() throws Exception
+    {
+        // the same format as above, so the only difference a missing line can come from is disable-logging
+        assertEquals(List.of(), requestLinesOf("--log-format", "%(method) %(uri) %(status)", "--disable-logging"));
+    }
+
+    /**
+     * Serves one request over uwsgi, stops the launcher (so every line is written) and returns the log lines of the
+     * log that name that request (the logger's name is shortened in the log, so the request is what is looked for).
+     */
+    private List<String> requestLinesOf(String... logOptions) throws Exception
+    {
+        List<String> args = new ArrayList<>(List.of("--socket", "127.0.0.1:0", "--mount", "/x=" + LauncherRun.war(FeaturesWarChecks.LEGACY_WAR)));
+        args.addAll(List.of(logOptions));
+        try (LauncherRun launcher = LauncherRun.start(work, args.toArray(String[]::new)))
+        {
+            assertEquals(200, UwsgiPacket.get("/x/hello").sendTo(launcher.boundPort("uwsgi")).getStatus());
+            assertEquals(143, launcher.stop());
+            return launcher.log().lines()
+                .filter(line -> line.contains("GET /x/hello"))
+                .map(line -> line.substring(line.indexOf("GET ")))
+                .toList();
         }
     }
 
