@@ -27,6 +27,7 @@ import io.github.jettyuwsgi.config.UwsgiConfigLoader;
 import io.github.jettyuwsgi.config.UwsgiOptions;
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
+import io.github.jettyuwsgi.uwsgi.log.UwsgiLogFormat;
 
 /**
  * The launcher's configuration, loaded and checked: the first step of the launcher, before {@link ServerAssembler}
@@ -76,9 +77,6 @@ public final class LauncherOptions
 
     private static final Pattern SIZE = Pattern.compile("([0-9]+)([kK]?)");
     /** The variables {@code UwsgiLogFormat} fills in (see docs/request-log.md); any other prints {@code -}. */
-    private static final Set<String> LOG_FORMAT_VARIABLES = Set.of("addr", "user", "method", "uri", "proto", "host", "uagent",
-        "referer", "status", "size", "rsize", "hsize", "cl", "headers", "vars", "pktsize", "msecs", "micros", "secs", "time",
-        "tmsecs", "tmicros", "ltime", "ftime", "ctime", "epoch", "pid", "wid", "core", "switches");
     private static final Pattern LOG_FORMAT_VARIABLE = Pattern.compile("%\\(([^)]*)\\)");
     private static final Pattern LEADING_NUMBER = Pattern.compile("^\\s*([0-9]+)(.*)$", Pattern.DOTALL);
 
@@ -504,9 +502,9 @@ public final class LauncherOptions
         while (variable.find())
         {
             String name = variable.group(1);
-            if (!LOG_FORMAT_VARIABLES.contains(name) && !(name.startsWith("var.") && name.length() > 4))
+            if (!UwsgiLogFormat.isKnownVariable(name))
                 notices.add(source(entry) + ": unknown variable %(" + name + ") is logged as - (expected: one of %(" +
-                    String.join(") %(", new TreeSet<>(LOG_FORMAT_VARIABLES)) + ") or %(var.NAME); see docs/request-log.md)");
+                    String.join(") %(", new TreeSet<>(UwsgiLogFormat.VARIABLES)) + ") or %(var.NAME); see docs/request-log.md)");
         }
     }
 

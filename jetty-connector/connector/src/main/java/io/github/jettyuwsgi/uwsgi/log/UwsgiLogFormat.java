@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -19,6 +20,23 @@ import java.util.function.Function;
  */
 public final class UwsgiLogFormat
 {
+    /**
+     * The {@code %(name)} variables this format fills in (besides {@code %(var.NAME)}), so that a configuration can warn
+     * about a misspelt one before a single request is logged.
+     */
+    public static final Set<String> VARIABLES = Set.of("addr", "user", "method", "uri", "proto", "host", "uagent",
+        "referer", "status", "size", "rsize", "hsize", "cl", "headers", "vars", "pktsize", "msecs", "micros", "secs", "time",
+        "tmsecs", "tmicros", "ltime", "ftime", "ctime", "epoch", "pid", "wid", "core", "switches");
+
+    /**
+     * @param name a variable name as written inside {@code %( )}
+     * @return whether this format fills it in rather than printing {@code -}
+     */
+    public static boolean isKnownVariable(String name)
+    {
+        return VARIABLES.contains(name) || name.startsWith("var.") && name.length() > 4;
+    }
+
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
     private static final DateTimeFormatter LTIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
