@@ -1,11 +1,13 @@
 package io.github.jettyuwsgi.uwsgi;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The vars block of one uwsgi packet: CGI-style name/value pairs in arrival order, repeated names kept.
@@ -147,6 +149,49 @@ public final class UwsgiVars
             map.computeIfAbsent(names[i], k -> new ArrayList<>(1)).add(values[i]);
         map.replaceAll((k, v) -> Collections.unmodifiableList(v));
         return Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * @return the same content as {@link #toMap()}, built only when first read: the connection puts it on every request
+     * as {@link UwsgiConnectionFactory#VARS_ATTRIBUTE}, and most applications never look at it
+     */
+    public Map<String, List<String>> asMap()
+    {
+        return new AbstractMap<>()
+        {
+            private Map<String, List<String>> map;
+
+            private Map<String, List<String>> map()
+            {
+                if (map == null)
+                    map = toMap();
+                return map;
+            }
+
+            @Override
+            public Set<Entry<String, List<String>>> entrySet()
+            {
+                return map().entrySet();
+            }
+
+            @Override
+            public List<String> get(Object key)
+            {
+                return map().get(key);
+            }
+
+            @Override
+            public boolean containsKey(Object key)
+            {
+                return map().containsKey(key);
+            }
+
+            @Override
+            public int size()
+            {
+                return map().size();
+            }
+        };
     }
 
     @Override

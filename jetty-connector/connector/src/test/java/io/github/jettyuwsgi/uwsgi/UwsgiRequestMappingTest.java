@@ -290,6 +290,11 @@ public class UwsgiRequestMappingTest
         assertEquals("/index.jsp", request.metaData().getHttpURI().getPath());
         assertEquals(List.of("/WEB-INF/web.xml"), request.vars().toMap().get("jakarta.servlet.include.request_uri"));
         assertThrows(UnsupportedOperationException.class, () -> request.vars().toMap().put("x", List.of()));
+        // the lazy view the connection exposes holds the same, in the same order, and is read-only too
+        assertEquals(request.vars().toMap(), request.vars().asMap());
+        assertEquals(List.copyOf(request.vars().toMap().keySet()), List.copyOf(request.vars().asMap().keySet()));
+        assertThrows(UnsupportedOperationException.class, () -> request.vars().asMap().put("x", List.of()));
+        assertThrows(UnsupportedOperationException.class, () -> request.vars().asMap().entrySet().clear());
     }
 
     @Test

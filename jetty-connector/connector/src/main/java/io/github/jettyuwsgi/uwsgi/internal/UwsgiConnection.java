@@ -477,7 +477,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
         if (mapped.framing().kind() == BodyFraming.Kind.NONE)
             stream.onContent(Content.Chunk.EOF);
         pendingTask = channel.onRequest(mapped.metaData());
-        channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.toMap());
+        channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.asMap());
     }
 
     /**

@@ -151,7 +151,7 @@ public final class HostedApplication implements GatewayApplication, AutoCloseabl
         exchange.attach(channel);
         channel.setHttpStream(exchange);
         Runnable task = channel.onRequest(request.metaData());
-        channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.toMap());
+        channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.asMap());
         task.run();
         try
         {
