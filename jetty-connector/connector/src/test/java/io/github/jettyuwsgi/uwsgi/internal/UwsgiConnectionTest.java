@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jettyuwsgi.uwsgi.Captures;
-import io.github.jettyuwsgi.uwsgi.UwsgiClient;
+import io.github.jettyuwsgi.uwsgi.RawFrontend;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
@@ -123,7 +123,7 @@ public class UwsgiConnectionTest
 
     private byte[] exchange(byte[] packet) throws IOException
     {
-        try (UwsgiClient client = UwsgiClient.tcp(connector.getLocalPort()))
+        try (RawFrontend client = RawFrontend.tcp(connector.getLocalPort()))
         {
             return client.send(packet).readAll();
         }
@@ -168,7 +168,7 @@ public class UwsgiConnectionTest
     public void testGhostcatVarsDoNotBecomeAttributes() throws Exception
     {
         UwsgiVars vars = get("/x").add("jakarta.servlet.include.request_uri", "/WEB-INF/web.xml").add("UWSGI_FILE", "exec://id");
-        Map<String, String> echo = echo(HttpTester.parseResponse(ByteBuffer.wrap(exchange(UwsgiClient.packet(vars)))));
+        Map<String, String> echo = echo(HttpTester.parseResponse(ByteBuffer.wrap(exchange(RawFrontend.packet(vars)))));
         assertEquals("[" + UwsgiConnectionFactory.VARS_ATTRIBUTE + "]", echo.get("attributes"));
     }
 
@@ -265,15 +265,15 @@ public class UwsgiConnectionTest
     @Test
     public void testBadContentLengthGetsA400() throws Exception
     {
-        byte[] packet = UwsgiClient.packet(get("/").add("CONTENT_LENGTH", "1e3"));
+        byte[] packet = RawFrontend.packet(get("/").add("CONTENT_LENGTH", "1e3"));
         assertEquals(400, HttpTester.parseResponse(ByteBuffer.wrap(exchange(packet))).getStatus());
     }
 
     @Test
     public void testTruncatedVarsAreClosedWithoutAnswer() throws Exception
     {
-        byte[] packet = UwsgiClient.packet(get("/"));
-        try (UwsgiClient client = UwsgiClient.tcp(connector.getLocalPort()))
+        byte[] packet = RawFrontend.packet(get("/"));
+        try (RawFrontend client = RawFrontend.tcp(connector.getLocalPort()))
         {
             client.send(java.util.Arrays.copyOf(packet, packet.length / 2)).shutdownOutput();
             assertEquals(0, client.readAll().length);
@@ -285,7 +285,7 @@ public class UwsgiConnectionTest
     public void testIdleHalfOpenPacketIsClosedByTheIdleTimeout() throws Exception
     {
         long start = System.nanoTime();
-        try (UwsgiClient client = UwsgiClient.tcp(connector.getLocalPort()))
+        try (RawFrontend client = RawFrontend.tcp(connector.getLocalPort()))
         {
             client.send(new byte[]{0, 0x10});
             assertEquals(0, client.readAll().length);
@@ -297,9 +297,9 @@ public class UwsgiConnectionTest
     @Test
     public void testBodyShorterThanContentLengthFailsTheRequestAndCloses() throws Exception
     {
-        try (UwsgiClient client = UwsgiClient.tcp(connector.getLocalPort()))
+        try (RawFrontend client = RawFrontend.tcp(connector.getLocalPort()))
         {
-            client.send(UwsgiClient.packet(post("/echo", 100))).send("only-ten!!".getBytes(StandardCharsets.US_ASCII)).shutdownOutput();
+            client.send(RawFrontend.packet(post("/echo", 100))).send("only-ten!!".getBytes(StandardCharsets.US_ASCII)).shutdownOutput();
             byte[] raw = client.readAll();
             // the handler saw an early end of the body; whatever status it gets, the connection ends and nothing leaks
             if (raw.length > 0)
@@ -313,8 +313,8 @@ public class UwsgiConnectionTest
     @Test
     public void testOnlyOnePacketPerConnection() throws Exception
     {
-        byte[] first = UwsgiClient.packet(get("/echo/first"));
-        byte[] second = UwsgiClient.packet(get("/echo/second"));
+        byte[] first = RawFrontend.packet(get("/echo/first"));
+        byte[] second = RawFrontend.packet(get("/echo/second"));
         byte[] both = new byte[first.length + second.length];
         System.arraycopy(first, 0, both, 0, first.length);
         System.arraycopy(second, 0, both, first.length, second.length);
@@ -328,7 +328,7 @@ public class UwsgiConnectionTest
     public void testStreamedResponseIsNeverChunkedAndEndsWithTheClose() throws Exception
     {
         int size = 3 * 1024 * 1024 + 17;
-        byte[] raw = exchange(UwsgiClient.packet(get("/stream?size=" + size)));
+        byte[] raw = exchange(RawFrontend.packet(get("/stream?size=" + size)));
         int headEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         String head = new String(raw, 0, headEnd, StandardCharsets.ISO_8859_1);
         assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
@@ -341,7 +341,7 @@ public class UwsgiConnectionTest
     @Test
     public void testApplicationTransferEncodingHeaderIsNotSent() throws Exception
     {
-        byte[] raw = exchange(UwsgiClient.packet(get("/stream?size=100&te=chunked")));
+        byte[] raw = exchange(RawFrontend.packet(get("/stream?size=100&te=chunked")));
         String text = new String(raw, StandardCharsets.ISO_8859_1);
         assertFalse(text.toLowerCase().contains("transfer-encoding"), text);
         assertTrue(text.endsWith(new String(pattern(100), StandardCharsets.ISO_8859_1)));
@@ -350,7 +350,7 @@ public class UwsgiConnectionTest
     @Test
     public void testKnownLengthIsSent() throws Exception
     {
-        HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(exchange(UwsgiClient.packet(get("/length?size=5000")))));
+        HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(exchange(RawFrontend.packet(get("/length?size=5000")))));
         assertEquals("5000", response.get(HttpHeader.CONTENT_LENGTH));
         assertArrayEquals(pattern(5000), response.getContentBytes());
     }
@@ -359,7 +359,7 @@ public class UwsgiConnectionTest
     public void testHeadHasNoBody() throws Exception
     {
         UwsgiVars vars = UwsgiVars.of("REQUEST_METHOD", "HEAD", "REQUEST_URI", "/length?size=5000", "HTTP_HOST", "h");
-        byte[] raw = exchange(UwsgiClient.packet(vars));
+        byte[] raw = exchange(RawFrontend.packet(vars));
         String text = new String(raw, StandardCharsets.ISO_8859_1);
         assertTrue(text.endsWith("\r\n\r\n"), text);
         assertTrue(text.contains("Content-Length: 5000"), text);
@@ -370,7 +370,7 @@ public class UwsgiConnectionTest
     {
         long size = 64L * 1024 * 1024;
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
-        try (UwsgiClient client = UwsgiClient.tcp(connector.getLocalPort()))
+        try (RawFrontend client = RawFrontend.tcp(connector.getLocalPort()))
         {
             CompletableFuture<byte[]> response = CompletableFuture.supplyAsync(() ->
             {
@@ -383,7 +383,7 @@ public class UwsgiConnectionTest
                     throw new java.io.UncheckedIOException(x);
                 }
             });
-            client.send(UwsgiClient.packet(post("/echo", size)));
+            client.send(RawFrontend.packet(post("/echo", size)));
             byte[] block = new byte[64 * 1024];
             for (long written = 0; written < size; written += block.length)
             {
@@ -397,9 +397,9 @@ public class UwsgiConnectionTest
             assertEquals(HexFormat.of().formatHex(sent.digest()), echo.get("bodySha256"));
         }
         int downloadSize = 64 * 1024 * 1024;
-        try (UwsgiClient client = UwsgiClient.tcp(connector.getLocalPort()))
+        try (RawFrontend client = RawFrontend.tcp(connector.getLocalPort()))
         {
-            client.send(UwsgiClient.packet(get("/stream?size=" + downloadSize)));
+            client.send(RawFrontend.packet(get("/stream?size=" + downloadSize)));
             InputStream in = client.input();
             // read the head, then count the body without keeping it
             int matched = 0;
@@ -419,7 +419,7 @@ public class UwsgiConnectionTest
     @Test
     public void testAsyncCompletionFromAnotherThread() throws Exception
     {
-        HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(exchange(UwsgiClient.packet(get("/later")))));
+        HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(exchange(RawFrontend.packet(get("/later")))));
         assertEquals(200, response.getStatus());
         assertEquals("later", response.getContent());
     }
@@ -427,7 +427,7 @@ public class UwsgiConnectionTest
     @Test
     public void testFailureBeforeCommitIsA500WithoutStackTrace() throws Exception
     {
-        HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(exchange(UwsgiClient.packet(get("/throw")))));
+        HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(exchange(RawFrontend.packet(get("/throw")))));
         assertEquals(500, response.getStatus());
         assertFalse(response.getContent().contains("at io."), response.getContent());
     }
@@ -436,9 +436,9 @@ public class UwsgiConnectionTest
     public void testUnixSocketServesWithVarsAddressAndMode() throws Exception
     {
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socketPath)));
-        try (UwsgiClient client = UwsgiClient.unix(socketPath))
+        try (RawFrontend client = RawFrontend.unix(socketPath))
         {
-            Map<String, String> echo = echo(HttpTester.parseResponse(ByteBuffer.wrap(client.send(UwsgiClient.packet(get("/unix"))).readAll())));
+            Map<String, String> echo = echo(HttpTester.parseResponse(ByteBuffer.wrap(client.send(RawFrontend.packet(get("/unix"))).readAll())));
             assertEquals("203.0.113.9:40001", echo.get("remote"));
             assertEquals("http://test.local:8080/unix", echo.get("uri"));
         }
@@ -460,9 +460,9 @@ public class UwsgiConnectionTest
         try
         {
             restarted.start();
-            try (UwsgiClient client = UwsgiClient.unix(stale))
+            try (RawFrontend client = RawFrontend.unix(stale))
             {
-                assertEquals(200, HttpTester.parseResponse(ByteBuffer.wrap(client.send(UwsgiClient.packet(get("/"))).readAll())).getStatus());
+                assertEquals(200, HttpTester.parseResponse(ByteBuffer.wrap(client.send(RawFrontend.packet(get("/"))).readAll())).getStatus());
             }
         }
         finally

@@ -14,16 +14,16 @@ import java.nio.file.Path;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
 
 /**
- * A blocking test client that plays the frontend: sends raw packet bytes over TCP or a Unix socket and reads everything
+ * A blocking test client that plays the frontend byte for byte (unlike the product's {@code client.UwsgiClient}, which builds packets the way nginx does): sends raw packet bytes over TCP or a Unix socket and reads everything
  * until the backend closes.
  */
-public final class UwsgiClient implements AutoCloseable
+public final class RawFrontend implements AutoCloseable
 {
     private final SocketChannel channel;
     private final InputStream in;
     private final OutputStream out;
 
-    private UwsgiClient(SocketChannel channel)
+    private RawFrontend(SocketChannel channel)
     {
         this.channel = channel;
         // Not Channels.newInputStream/newOutputStream: those hold the channel's blocking lock while reading, so a
@@ -64,17 +64,17 @@ public final class UwsgiClient implements AutoCloseable
         };
     }
 
-    public static UwsgiClient tcp(int port) throws IOException
+    public static RawFrontend tcp(int port) throws IOException
     {
         SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-        return new UwsgiClient(channel);
+        return new RawFrontend(channel);
     }
 
-    public static UwsgiClient unix(Path path) throws IOException
+    public static RawFrontend unix(Path path) throws IOException
     {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(path));
-        return new UwsgiClient(channel);
+        return new RawFrontend(channel);
     }
 
     public static byte[] packet(UwsgiVars vars)
@@ -85,14 +85,14 @@ public final class UwsgiClient implements AutoCloseable
         return bytes;
     }
 
-    public UwsgiClient send(byte[] bytes) throws IOException
+    public RawFrontend send(byte[] bytes) throws IOException
     {
         out.write(bytes);
         out.flush();
         return this;
     }
 
-    public UwsgiClient shutdownOutput() throws IOException
+    public RawFrontend shutdownOutput() throws IOException
     {
         channel.shutdownOutput();
         return this;
