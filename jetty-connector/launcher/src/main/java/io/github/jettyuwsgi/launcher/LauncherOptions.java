@@ -51,6 +51,12 @@ public final class LauncherOptions
     public static final int MIN_THREADS = 8;
     /** How long a stop (SIGTERM) waits for requests in flight before closing connections, in milliseconds. */
     public static final long STOP_TIMEOUT_MILLIS = 5000;
+    /** uWSGI's {@code subscribe-freq}: how often a subscription is sent again, in seconds. */
+    public static final int DEFAULT_SUBSCRIBE_FREQ = 10;
+    /** uWSGI's {@code emperor-throttle}: the first wait before a vassal that died is started again, in milliseconds. */
+    public static final int DEFAULT_EMPEROR_THROTTLE_MILLIS = 1000;
+    /** uWSGI's {@code emperor-max-throttle}: the longest wait before a vassal that keeps dying is started again. */
+    public static final int DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS = 180_000;
     /** The EE environments a WAR can be deployed in. */
     public static final List<String> ENVIRONMENTS = List.of("ee8", "ee10", "ee11");
 
@@ -120,7 +126,33 @@ public final class LauncherOptions
         DISABLE_LOGGING("disable-logging", "", false, "write no request log line; also -L",
             (options, entry) -> options.disableLogging = isTrue(entry)),
         VACUUM("vacuum", "", false, "remove the pidfile when stopping (Unix socket files are always removed)",
-            (options, entry) -> options.vacuum = isTrue(entry));
+            (options, entry) -> options.vacuum = isTrue(entry)),
+        HARAKIRI("harakiri", "SECONDS", false, "a request still running after SECONDS is interrupted, logged and, if nothing was sent yet, answered 504 (default: 0, never)",
+            (options, entry) -> options.harakiri = options.parseNumber(entry, entry.displayValue(), 0, 86_400, 0)),
+        NEED_APP("need-app", "", false, "exit with status 22 if an application cannot be deployed, as uWSGI's need-app (default: serve the others)",
+            (options, entry) -> options.needApp = isTrue(entry)),
+        ENV("env", "KEY=VALUE", true, "set an environment variable of the launcher process before the applications start; KEY alone removes it",
+            LauncherOptions::addEnv),
+        CHDIR("chdir", "DIR", false, "the directory relative paths of the configuration are read from, and the applications' user.dir",
+            (options, entry) -> options.chdir = Path.of(entry.displayValue())),
+        LOGTO("logto", "FILE", false, "append the log to FILE instead of standard error; master-fifo l and SIGUSR2 reopen it (for logrotate)",
+            (options, entry) -> options.logTo = Path.of(entry.displayValue())),
+        STATS("stats", "ADDRESS", false, "serve uWSGI's stats JSON document on HOST:PORT or a Unix socket path (for uwsgitop, exporters); also stats-server",
+            (options, entry) -> options.stats = options.parseAddress(entry)),
+        STATS_HTTP("stats-http", "", false, "serve the stats document as an HTTP response",
+            (options, entry) -> options.statsHttp = isTrue(entry)),
+        SUBSCRIBE_TO("subscribe-to", "ROUTER:PORT:KEY", true, "subscribe to a uWSGI router's subscription server for the virtual host KEY; also subscribe",
+            (options, entry) -> options.subscriptions.add(new Subscription(entry.key(), entry.displayValue(), source(entry)))),
+        SUBSCRIBE2("subscribe2", "server=ROUTER:PORT,key=KEY[,...]", true, "a subscription in key=value form (server, key, addr, weight, modifier1, modifier2)",
+            (options, entry) -> options.subscriptions.add(new Subscription(entry.key(), entry.displayValue(), source(entry)))),
+        SUBSCRIBE_FREQ("subscribe-freq", "SECONDS", false, "send the subscriptions again every SECONDS (default: " + DEFAULT_SUBSCRIBE_FREQ + ")",
+            (options, entry) -> options.subscribeFreq = options.parseNumber(entry, entry.displayValue(), 1, 86_400, DEFAULT_SUBSCRIBE_FREQ)),
+        EMPEROR("emperor", "DIR", false, "run each ini file of DIR as a vassal: a new file starts it, a touched one reloads it, a removed one stops it",
+            (options, entry) -> options.emperor = Path.of(entry.displayValue())),
+        EMPEROR_THROTTLE("emperor-throttle", "MILLIS", false, "wait before starting again a vassal that died, doubled each time it dies again (default: " + DEFAULT_EMPEROR_THROTTLE_MILLIS + ")",
+            (options, entry) -> options.emperorThrottle = options.parseNumber(entry, entry.displayValue(), 1, 3_600_000, DEFAULT_EMPEROR_THROTTLE_MILLIS)),
+        EMPEROR_MAX_THROTTLE("emperor-max-throttle", "MILLIS", false, "the longest wait before starting a vassal again (default: " + DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS + ")",
+            (options, entry) -> options.emperorMaxThrottle = options.parseNumber(entry, entry.displayValue(), 1, 86_400_000, DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS));
 
         private final String key;
         private final String valueName;
@@ -145,6 +177,10 @@ public final class LauncherOptions
                 return CLASSPATH;
             if (key.equals("logformat"))
                 return LOG_FORMAT;
+            if (key.equals("stats-server"))
+                return STATS;
+            if (key.equals("subscribe"))
+                return SUBSCRIBE_TO;
             for (Option option : values())
             {
                 if (option.key.equals(key))
@@ -184,6 +220,17 @@ public final class LauncherOptions
         }
     }
 
+    /**
+     * A subscription to a uWSGI router, as given: parsed by the subscription client, which owns its syntax.
+     *
+     * @param key {@code subscribe-to} or {@code subscribe2}
+     * @param value the value as written
+     * @param source where it was given, for messages
+     */
+    public record Subscription(String key, String value, String source)
+    {
+    }
+
     private final List<String> problems = new ArrayList<>();
     private final List<GatewayMount> gateways = new ArrayList<>();
     private final List<Path> classpath = new ArrayList<>();
@@ -212,6 +259,19 @@ public final class LauncherOptions
     private Path reloadPidFile;
     private Path masterFifo;
     private final List<Path> touchReload = new ArrayList<>();
+    private int harakiri;
+    private boolean needApp;
+    /** KEY to VALUE, or KEY to null to remove it; in configuration order, a later one wins. */
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Path chdir;
+    private Path logTo;
+    private ListenAddress stats;
+    private boolean statsHttp;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private int subscribeFreq = DEFAULT_SUBSCRIBE_FREQ;
+    private Path emperor;
+    private int emperorThrottle = DEFAULT_EMPEROR_THROTTLE_MILLIS;
+    private int emperorMaxThrottle = DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS;
 
     private LauncherOptions()
     {
@@ -401,6 +461,30 @@ public final class LauncherOptions
         }
     }
 
+    private ListenAddress parseAddress(ConfigEntry entry)
+    {
+        try
+        {
+            return ListenAddress.parse(entry.displayValue());
+        }
+        catch (IllegalArgumentException x)
+        {
+            problems.add(source(entry) + ": " + x.getMessage());
+            return null;
+        }
+    }
+
+    private void addEnv(ConfigEntry entry)
+    {
+        String value = entry.displayValue();
+        int equals = value.indexOf('=');
+        String name = equals < 0 ? value : value.substring(0, equals);
+        if (name.isEmpty())
+            problems.add(source(entry) + ": '" + value + "' (expected: KEY=VALUE, or KEY alone to remove it)");
+        else
+            env.put(name, equals < 0 ? null : value.substring(equals + 1));
+    }
+
     private void setWar(ConfigEntry entry)
     {
         // a single value: a later one (the command line after an ini file) replaces the earlier
@@ -559,6 +643,19 @@ public final class LauncherOptions
         List<String> all = new ArrayList<>(problems);
         if (help || stopPidFile != null || reloadPidFile != null || config == null)
             return all;
+        if (emperor != null)
+        {
+            // an emperor only watches: its vassals have the sockets and the applications
+            if (!Files.isDirectory(emperor))
+                all.add("emperor: " + emperor + " is not a directory (expected: a directory of vassal ini files)");
+            if (socketGiven || deploymentGiven)
+                all.add("emperor: " + emperor + " with sockets or applications of its own (expected: --emperor alone; each vassal file gives its sockets and applications)");
+            if (emperorMaxThrottle < emperorThrottle)
+                all.add("emperor-max-throttle: " + emperorMaxThrottle + " (expected: at least emperor-throttle, " + emperorThrottle + ")");
+            return Collections.unmodifiableList(all);
+        }
+        if (chdir != null && !Files.isDirectory(chdir))
+            all.add("chdir: " + chdir + " is not a directory (expected: an existing directory)");
         // Only when none was given at all: a socket given wrongly has been reported already.
         if (!socketGiven)
             all.add("nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)");
@@ -864,5 +961,101 @@ public final class LauncherOptions
     public String getEnvironment()
     {
         return environment;
+    }
+
+    /**
+     * @return seconds after which a running request is interrupted and answered 504 if uncommitted; 0 for never
+     */
+    public int getHarakiri()
+    {
+        return harakiri;
+    }
+
+    /**
+     * @return true if the launcher must exit when an application cannot be deployed ({@code need-app})
+     */
+    public boolean isNeedApp()
+    {
+        return needApp;
+    }
+
+    /**
+     * @return the {@code env} variables to set, KEY to VALUE, or KEY to null to remove it, in configuration order
+     */
+    public Map<String, String> getEnv()
+    {
+        return Collections.unmodifiableMap(env);
+    }
+
+    /**
+     * @return the {@code chdir} directory, or null
+     */
+    public Path getChdir()
+    {
+        return chdir;
+    }
+
+    /**
+     * @return the {@code logto} file, or null for standard error
+     */
+    public Path getLogTo()
+    {
+        return logTo;
+    }
+
+    /**
+     * @return where to serve the stats document ({@code stats}), or null
+     */
+    public ListenAddress getStats()
+    {
+        return stats;
+    }
+
+    /**
+     * @return true if the stats document is served as an HTTP response ({@code stats-http})
+     */
+    public boolean isStatsHttp()
+    {
+        return statsHttp;
+    }
+
+    /**
+     * @return the {@code subscribe-to} and {@code subscribe2} values, in configuration order
+     */
+    public List<Subscription> getSubscriptions()
+    {
+        return Collections.unmodifiableList(subscriptions);
+    }
+
+    /**
+     * @return seconds between two sends of the subscriptions
+     */
+    public int getSubscribeFreq()
+    {
+        return subscribeFreq;
+    }
+
+    /**
+     * @return the vassals directory of {@code --emperor}, or null when this launcher serves applications itself
+     */
+    public Path getEmperor()
+    {
+        return emperor;
+    }
+
+    /**
+     * @return the first wait before respawning a vassal that died, in milliseconds
+     */
+    public int getEmperorThrottle()
+    {
+        return emperorThrottle;
+    }
+
+    /**
+     * @return the longest wait before respawning a vassal, in milliseconds
+     */
+    public int getEmperorMaxThrottle()
+    {
+        return emperorMaxThrottle;
     }
 }

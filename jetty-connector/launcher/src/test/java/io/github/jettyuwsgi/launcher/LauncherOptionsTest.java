@@ -386,7 +386,7 @@ public class LauncherOptionsTest
     public void testProcessOptionsAreIgnoredOnceWithTheReason() throws IOException
     {
         Path config = ini("core.ini", "[uwsgi]", "master = true", "processes = 4", "master = true", "enable-threads = true",
-            "lazy-apps = true", "thunder-lock = true", "plugins = python3", "harakiri = 30");
+            "lazy-apps = true", "thunder-lock = true", "plugins = python3", "cron = 0 -1 -1 -1 -1 /bin/true");
 
         LauncherOptions options = LauncherOptions.parse(withMinimum("--ini", config.toString()));
 
@@ -398,7 +398,7 @@ public class LauncherOptionsTest
             "option lazy-apps ignored: each WAR is deployed once, in the only process",
             "option thunder-lock ignored: there are no worker processes competing for accept()",
             "option plugins ignored: Java support is built in; no uWSGI plugin is loaded",
-            config + ":9: option harakiri is not supported by jetty-uwsgi, ignored"), options.getNotices());
+            config + ":9: option cron is not supported by jetty-uwsgi, ignored"), options.getNotices());
     }
 
     public static Stream<Arguments> bufferSizes()
