@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.jettyuwsgi.launcher.emperor.Emperor;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,8 @@ public final class Launcher
         List<String> problems = options.validate();
         if (!problems.isEmpty())
             return usageError(problems);
+        if (options.getEmperor() != null && !options.isDryRun())
+            return Emperor.run(options, err);
         if (options.isDryRun())
         {
             out.println(PREFIX + "configuration OK: " + options.getUwsgiSockets().size() + " uwsgi socket(s), " +

@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.jettyuwsgi.launcher.stats.StatsServer;
+import io.github.jettyuwsgi.launcher.subscribe.SubscriptionClient;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
@@ -111,6 +113,8 @@ public final class ServerAssembler
         // As uWSGI: one line per request unless disable-logging; the line goes to SLF4J like the rest of the log.
         if (!options.isDisableLogging())
             server.setRequestLog(new UwsgiRequestLog(options.getLogFormat()));
+        StatsServer.attach(server, options);
+        SubscriptionClient.attach(server, options);
         server.setStopTimeout(LauncherOptions.STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(true);
         return server;
