@@ -25,6 +25,7 @@ import io.github.jettyuwsgi.config.HostFacts;
 import io.github.jettyuwsgi.config.UwsgiConfig;
 import io.github.jettyuwsgi.config.UwsgiConfigLoader;
 import io.github.jettyuwsgi.config.UwsgiOptions;
+import io.github.jettyuwsgi.launcher.subscribe.SubscriptionSpec;
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiLogFormat;
@@ -700,6 +701,8 @@ public final class LauncherOptions
             if (!Files.isRegularFile(realm.getValue()) || !Files.isReadable(realm.getValue()))
                 all.add("--realm: " + realm.getKey() + "=" + realm.getValue() + ": file not found or not readable (expected: a readable properties file)");
         }
+        // the subscription client owns the syntax of subscribe-to and subscribe2, and reports here what it cannot send
+        all.addAll(SubscriptionSpec.problems(subscriptions, uwsgiSockets.size()));
         return Collections.unmodifiableList(all);
     }
 
