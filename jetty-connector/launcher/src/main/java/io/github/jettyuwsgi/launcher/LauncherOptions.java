@@ -58,6 +58,8 @@ public final class LauncherOptions
     public static final int DEFAULT_EMPEROR_THROTTLE_MILLIS = 1000;
     /** uWSGI's {@code emperor-max-throttle}: the longest wait before a vassal that keeps dying is started again. */
     public static final int DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS = 180_000;
+    /** uWSGI's {@code emperor-freq}: seconds between two scans of the vassals directory. */
+    public static final int DEFAULT_EMPEROR_FREQ_SECONDS = 3;
     /** The EE environments a WAR can be deployed in. */
     public static final List<String> ENVIRONMENTS = List.of("ee8", "ee10", "ee11");
 
@@ -148,12 +150,14 @@ public final class LauncherOptions
             (options, entry) -> options.subscriptions.add(new Subscription(entry.key(), entry.displayValue(), source(entry)))),
         SUBSCRIBE_FREQ("subscribe-freq", "SECONDS", false, "send the subscriptions again every SECONDS (default: " + DEFAULT_SUBSCRIBE_FREQ + ")",
             (options, entry) -> options.subscribeFreq = options.parseNumber(entry, entry.displayValue(), 1, 86_400, DEFAULT_SUBSCRIBE_FREQ)),
-        EMPEROR("emperor", "DIR", false, "run each ini file of DIR as a vassal: a new file starts it, a touched one reloads it, a removed one stops it",
+        EMPEROR("emperor", "DIR", false, "run each .ini or .json file of DIR as a vassal in a JVM of its own: a new file starts it, a touched one reloads it, a removed one stops it",
             (options, entry) -> options.emperor = Path.of(entry.displayValue())),
-        EMPEROR_THROTTLE("emperor-throttle", "MILLIS", false, "wait before starting again a vassal that died, doubled each time it dies again (default: " + DEFAULT_EMPEROR_THROTTLE_MILLIS + ")",
+        EMPEROR_THROTTLE("emperor-throttle", "MILLIS", false, "wait before starting again a vassal that died; the wait grows by MILLIS each time it dies again soon after its start (default: " + DEFAULT_EMPEROR_THROTTLE_MILLIS + ")",
             (options, entry) -> options.emperorThrottle = options.parseNumber(entry, entry.displayValue(), 1, 3_600_000, DEFAULT_EMPEROR_THROTTLE_MILLIS)),
         EMPEROR_MAX_THROTTLE("emperor-max-throttle", "MILLIS", false, "the longest wait before starting a vassal again (default: " + DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS + ")",
-            (options, entry) -> options.emperorMaxThrottle = options.parseNumber(entry, entry.displayValue(), 1, 86_400_000, DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS));
+            (options, entry) -> options.emperorMaxThrottle = options.parseNumber(entry, entry.displayValue(), 1, 86_400_000, DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS)),
+        EMPEROR_FREQ("emperor-freq", "SECONDS", false, "scan the vassals directory every SECONDS; a change is acted on within two scans (default: " + DEFAULT_EMPEROR_FREQ_SECONDS + ")",
+            (options, entry) -> options.emperorFreq = options.parseNumber(entry, entry.displayValue(), 1, 3600, DEFAULT_EMPEROR_FREQ_SECONDS));
 
         private final String key;
         private final String valueName;
@@ -273,6 +277,7 @@ public final class LauncherOptions
     private Path emperor;
     private int emperorThrottle = DEFAULT_EMPEROR_THROTTLE_MILLIS;
     private int emperorMaxThrottle = DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS;
+    private int emperorFreq = DEFAULT_EMPEROR_FREQ_SECONDS;
 
     private LauncherOptions()
     {
@@ -1060,5 +1065,13 @@ public final class LauncherOptions
     public int getEmperorMaxThrottle()
     {
         return emperorMaxThrottle;
+    }
+
+    /**
+     * @return seconds between two scans of the vassals directory ({@code emperor-freq})
+     */
+    public int getEmperorFreq()
+    {
+        return emperorFreq;
     }
 }

@@ -2,12 +2,16 @@ package io.github.jettyuwsgi.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The facts about the running process that uWSGI's process-wide magic variables and {@code $(ENV)} read: working
@@ -42,7 +46,8 @@ public record HostFacts(Path workingDirectory, Map<String, String> environment, 
     public HostFacts
     {
         Objects.requireNonNull(workingDirectory, "workingDirectory");
-        environment = Map.copyOf(environment);
+        // keep the caller's order: UWSGI_* options are applied in environ order, as uWSGI walks environ
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     }
 
     /**
@@ -70,8 +75,35 @@ public record HostFacts(Path workingDirectory, Map<String, String> environment, 
         String user = System.getProperty("user.name");
         String binary = ProcessHandle.current().info().command().orElse("java");
         long micros = System.currentTimeMillis() * 1000L;
-        return new HostFacts(cwd, System.getenv(), kernelHostname(), Runtime.getRuntime().availableProcessors(), uid,
+        return new HostFacts(cwd, environmentInEnvironOrder(), kernelHostname(), Runtime.getRuntime().availableProcessors(), uid,
             user, gid, group == null ? Long.toString(gid) : group, micros, UWSGI_DIALECT_VERSION, binary, false);
+    }
+
+    /**
+     * @return this process's environment in the order of its environ array (Linux's /proc/self/environ), which is the
+     * order uWSGI sees {@code UWSGI_*} options in; variables the file does not list (set since start) follow, sorted
+     */
+    static Map<String, String> environmentInEnvironOrder()
+    {
+        Map<String, String> current = System.getenv();
+        Map<String, String> ordered = new LinkedHashMap<>();
+        try
+        {
+            String environ = new String(Files.readAllBytes(Path.of("/proc/self/environ")), StandardCharsets.UTF_8);
+            for (String entry : environ.split("\0"))
+            {
+                int equals = entry.indexOf('=');
+                String name = equals < 0 ? entry : entry.substring(0, equals);
+                if (current.containsKey(name))
+                    ordered.put(name, current.get(name));
+            }
+        }
+        catch (IOException | UnsupportedOperationException x)
+        {
+            // not Linux: no environ order to follow
+        }
+        new TreeMap<>(current).forEach(ordered::putIfAbsent);
+        return ordered;
     }
 
     private static String kernelHostname()

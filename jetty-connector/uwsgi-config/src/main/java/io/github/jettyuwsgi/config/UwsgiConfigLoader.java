@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Loads a configuration from a uWSGI-style command line, in uWSGI 2.0.21's order: {@code UWSGI_<OPTION>}
@@ -78,8 +77,8 @@ public final class UwsgiConfigLoader
 
     private void addEnvironmentOptions(ConfigAssembler assembler)
     {
-        // uWSGI walks environ in its own order; a Java map has none, so sort for a reproducible result
-        for (Map.Entry<String, String> variable : new TreeMap<>(facts.environment()).entrySet())
+        // uWSGI walks environ in its order: HostFacts keeps it (HostFacts.current() reads it from /proc/self/environ)
+        for (Map.Entry<String, String> variable : facts.environment().entrySet())
         {
             String name = variable.getKey();
             if (!name.startsWith("UWSGI_") || INTERNAL_VARIABLES.contains(name))

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,7 +18,7 @@ final class ConfigFixture
     static final long START_MICROS = 1_700_000_000_123_456L;
 
     final Path root;
-    final Map<String, String> environment = new HashMap<>();
+    final Map<String, String> environment = new LinkedHashMap<>();
     Path cwd;
     boolean reload;
 

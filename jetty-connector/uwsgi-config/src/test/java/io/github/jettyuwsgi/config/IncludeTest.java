@@ -108,7 +108,8 @@ class IncludeTest
         fixture.file("inh.ini", "[uwsgi]\nprint = inh start\ninherit = inc/base.ini\ninclude = inc/base2.ini\nmine = 1\n")
             .file("inc/base.ini", "[uwsgi]\nprint = base n=%n home=$(HOME) mine=%(mine)\nbasekey = b\n")
             .file("inc/base2.ini", "[uwsgi]\nprint = base2 n=%n N=%N home=$(HOME) mine=%(mine)\n")
-            .env("UWSGI_SOCKET_TIMEOUT", "11").env("UWSGI_MY_PH", "42");
+            // the environ order bash gave uWSGI for that command line; the loader follows the order it is given
+            .env("UWSGI_MY_PH", "42").env("UWSGI_SOCKET_TIMEOUT", "11");
         UwsgiConfig config = fixture.load("--ini", "inh.ini", "--show-config", "--print", "cli %(my-ph) $(HOME)");
         assertEquals(String.join("\n", "",
             ";uWSGI instance configuration",

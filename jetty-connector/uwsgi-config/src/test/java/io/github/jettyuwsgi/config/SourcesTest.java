@@ -183,8 +183,10 @@ class SourcesTest
     {
         UwsgiConfig config = fixture().env("UWSGI_THREADS", "3").env("UWSGI_RELOADS", "2").env("UWSGI_POST_BUFFERING", "8192")
             .load("--threads", "5");
-        assertEquals(List.of("post-buffering", "threads", "threads"), config.entries().stream().map(ConfigEntry::key).toList());
+        // in environ order, as uWSGI walks environ
+        assertEquals(List.of("threads", "post-buffering", "threads"), config.entries().stream().map(ConfigEntry::key).toList());
         assertEquals("5", config.get("threads").orElseThrow());
-        assertEquals("environment UWSGI_THREADS", config.entries().get(1).origin().toString());
+        assertEquals("environment UWSGI_THREADS", config.entries().get(0).origin().toString());
+        assertEquals("environment UWSGI_POST_BUFFERING", config.entries().get(1).origin().toString());
     }
 }
