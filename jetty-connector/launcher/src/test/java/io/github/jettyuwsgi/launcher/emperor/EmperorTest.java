@@ -256,4 +256,36 @@ public class EmperorTest
         assertFalse(ProcessHandle.of(a).map(ProcessHandle::isAlive).orElse(false));
         assertFalse(ProcessHandle.of(b).map(ProcessHandle::isAlive).orElse(false));
     }
+
+    @Test
+    public void testVassalExitingForAReloadBeforeItCouldTakeOneIsStartedAgainAtOnce() throws Exception
+    {
+        // what VassalMain does with a SIGHUP that comes before the launcher's own reload handler is installed
+        start(60_000, 180_000, 15_000);
+        Path vassal = Files.writeString(vassals.resolve("young.ini"), """
+            trap 'exit 75' HUP
+            echo "start $$ $0" >> events.log
+            while true; do sleep 0.05; done
+            """);
+        emperor.scanNow();
+        long first = emperor.pidOf("young.ini");
+        awaitEvent("start " + first + " young.ini");
+
+        touch(vassal);
+        emperor.scanNow();
+
+        // the throttle (60 s) would make a respawn wait: this start is immediate
+        await("a second start", () ->
+        {
+            try
+            {
+                long pid = emperor.pidOf("young.ini");
+                return pid != first && pid != -1 && events().contains("start " + pid + " young.ini");
+            }
+            catch (Exception x)
+            {
+                return false;
+            }
+        });
+    }
 }
