@@ -6,13 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * uWSGI's {@code pidfile}: written by {@link Launcher} once the server has started, read by {@code --stop}, removed
+ * uWSGI's {@code pidfile}: written by {@link Launcher} once the server has started (or by the emperor), read by {@code --stop}, removed
  * when the server stops if {@code vacuum} is on. A pidfile left by a process killed with {@code kill -9} is simply
  * overwritten, as uWSGI does, so it never blocks the next start.
  */
@@ -28,9 +27,12 @@ public final class PidFile
     }
 
     /**
-     * Writes this process's pid, and with {@code vacuum} removes the file again when {@code server} stops.
+     * Writes this process's pid, and with {@code vacuum} removes the file again when {@code owner} stops.
+     *
+     * @param owner what the pid stands for: the launcher's server, or the emperor
+     * @param vacuum whether to remove the file when {@code owner} stops
      */
-    public void write(Server server, boolean vacuum) throws IOException
+    public void write(LifeCycle owner, boolean vacuum) throws IOException
     {
         Optional<Long> previous = readPid();
         if (previous.isPresent() && previous.get() != ProcessHandle.current().pid() && ProcessHandle.of(previous.get()).map(ProcessHandle::isAlive).orElse(false))
@@ -39,7 +41,7 @@ public final class PidFile
         Files.writeString(path, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
         if (vacuum)
         {
-            server.addEventListener(new LifeCycle.Listener()
+            owner.addEventListener(new LifeCycle.Listener()
             {
                 @Override
                 public void lifeCycleStopped(LifeCycle event)

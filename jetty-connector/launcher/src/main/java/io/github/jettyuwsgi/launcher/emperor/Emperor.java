@@ -2,7 +2,6 @@ package io.github.jettyuwsgi.launcher.emperor;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,7 +113,7 @@ public final class Emperor extends ContainerLifeCycle
         {
             emperor.start();
             if (options.getPidFile() != null)
-                writePidFile(emperor, options.getPidFile().toAbsolutePath(), options.isVacuum());
+                writePidFile(emperor, options);
         }
         catch (Exception x)
         {
@@ -130,39 +129,16 @@ public final class Emperor extends ContainerLifeCycle
         return 0;
     }
 
-    /**
-     * Writes the emperor's pid as uWSGI does ({@code PID\n}), and with {@code vacuum} removes it at stop if it is
-     * still this process's.
-     */
-    private static void writePidFile(Emperor emperor, Path path, boolean vacuum) throws IOException
+    private static void writePidFile(Emperor emperor, LauncherOptions options) throws IOException
     {
-        String pid = Long.toString(ProcessHandle.current().pid());
         try
         {
-            Files.writeString(path, pid + "\n", StandardCharsets.US_ASCII);
+            new PidFile(options.getPidFile()).write(emperor, options.isVacuum());
         }
         catch (IOException x)
         {
-            throw new IOException("cannot write pidfile " + path + ": " + x.getMessage(), x);
+            throw new IOException("cannot write pidfile " + options.getPidFile() + ": " + x, x);
         }
-        if (!vacuum)
-            return;
-        emperor.addEventListener(new LifeCycle.Listener()
-        {
-            @Override
-            public void lifeCycleStopped(LifeCycle event)
-            {
-                try
-                {
-                    if (new PidFile(path).readPid().orElse(-1L) == ProcessHandle.current().pid())
-                        Files.deleteIfExists(path);
-                }
-                catch (IOException x)
-                {
-                    LOG.warn("cannot remove pidfile {}: {}", path, x.toString());
-                }
-            }
-        });
     }
 
     @Override
