@@ -108,8 +108,10 @@ public final class Launcher
         catch (Throwable x)
         {
             LOG.debug("start-up failed", x);
-            err.println(PREFIX + "cannot start: " + describe(x));
-            return EXIT_FAILURE;
+            Optional<ApplicationStartException> needApp = ApplicationStartException.find(x);
+            // uWSGI's need-app: its own exit status, so that a service manager can tell a broken application apart
+            err.println(PREFIX + "cannot start: " + needApp.map(failure -> failure.getMessage() + " (need-app)").orElseGet(() -> describe(x)));
+            return needApp.isPresent() ? ApplicationStartException.EXIT_STATUS : EXIT_FAILURE;
         }
 
         if (options.getPidFile() != null)

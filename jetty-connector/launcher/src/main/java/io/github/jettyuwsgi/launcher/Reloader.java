@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -21,7 +22,8 @@ import sun.misc.Signal;
  * uWSGI's graceful reload for the running launcher: on SIGHUP, or when a {@code touch-reload} file's modification
  * time changes, the configuration is read again from the same command line and the WARs are deployed anew into
  * {@link ReloadableApplications}, while the listening sockets stay open. A configuration that does not load or
- * validate is reported and the running applications keep serving. Reloads run one at a time, on their own thread.
+ * validate is reported and the running applications keep serving; so is, with {@code need-app}, an application that
+ * does not start. Reloads run one at a time, on their own thread.
  */
 final class Reloader
 {
@@ -87,6 +89,7 @@ final class Reloader
         warnIfChanged("realm", options.getRealms(), reloaded.getRealms());
         warnIfChanged("log-format", options.getLogFormat(), reloaded.getLogFormat());
         warnIfChanged("disable-logging", options.isDisableLogging(), reloaded.isDisableLogging());
+        warnIfChanged("harakiri", options.getHarakiri(), reloaded.getHarakiri());
         try
         {
             applications.replace(new ServerAssembler(reloaded, environments).newApplications(), LauncherOptions.STOP_TIMEOUT_MILLIS);
@@ -100,7 +103,12 @@ final class Reloader
         }
         catch (Exception x)
         {
-            LOG.warn("reload failed, the running applications keep serving: {}", Launcher.describe(x), x);
+            // need-app: a reload never trades working applications for a broken one
+            Optional<ApplicationStartException> needApp = ApplicationStartException.find(x);
+            if (needApp.isPresent())
+                LOG.warn("reload refused (need-app), the running applications keep serving: {}", needApp.get().getMessage());
+            else
+                LOG.warn("reload failed, the running applications keep serving: {}", Launcher.describe(x), x);
         }
     }
 

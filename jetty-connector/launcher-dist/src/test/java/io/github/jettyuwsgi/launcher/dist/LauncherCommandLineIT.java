@@ -82,9 +82,10 @@ class LauncherCommandLineIT
     }
 
     @Test
-    void testWarThatFailsToDeployFailsStartWithStatus1() throws IOException
+    void testWarThatFailsToDeployWithNeedAppFailsStartWithStatus22() throws IOException
     {
         // An exploded WAR whose only servlet cannot be loaded: Jetty's log has the details, the user gets one line.
+        // Without need-app the launcher would serve 503 there and go on (NeedAppIT).
         Path war = Files.createDirectories(work.resolve("broken/WEB-INF"));
         Files.writeString(war.resolve("web.xml"), """
             <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -92,13 +93,13 @@ class LauncherCommandLineIT
             </web-app>
             """);
 
-        LauncherRun.Finished run = LauncherRun.runToEnd(work, "--http-socket", "127.0.0.1:0", "--war", war.getParent().toString());
+        LauncherRun.Finished run = LauncherRun.runToEnd(work, "--http-socket", "127.0.0.1:0", "--war", war.getParent().toString(), "--need-app");
 
-        assertEquals(1, run.status(), run::err);
+        assertEquals(22, run.status(), run::err);
         List<String> messages = run.messages();
         assertEquals(1, messages.size(), run::err);
         assertTrue(messages.get(0).startsWith("jetty-uwsgi: cannot start: "), run::err);
-        assertTrue(messages.get(0).contains("no.such.Servlet"), run::err);
+        assertTrue(messages.get(0).contains("no.such.Servlet") && messages.get(0).endsWith(" (need-app)"), run::err);
     }
 
     @Test

@@ -1,0 +1,75 @@
+package io.github.jettyuwsgi.launcher.dist;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import io.github.jettyuwsgi.uwsgi.client.UwsgiClient;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code --harakiri 1} in the real launcher, over its uwsgi socket as a frontend uses it: the features WAR's
+ * {@code /slow} servlet, asked to sleep 10 s, is interrupted after 1 s and the frontend gets a 504 and the end of the
+ * connection (a uwsgi frontend reads until the backend closes), with one WARN line and a request-log line saying 504.
+ */
+class HarakiriIT
+{
+    @TempDir
+    Path work;
+
+    @Test
+    void testSlowRequestIsAnswered504AndLogged() throws Exception
+    {
+        // the features WAR declares a login-config: it needs its realm, though /slow is not protected
+        Path users = Files.writeString(work.resolve("users.properties"), "alice: secret,user\n");
+        try (LauncherRun launcher = LauncherRun.start(work, "--socket", "127.0.0.1:0", "--harakiri", "1",
+            "--mount", "/features=" + LauncherRun.war(FeaturesWarChecks.FEATURES_WAR), "--realm", "features=" + users))
+        {
+            UwsgiClient client = UwsgiClient.tcp("127.0.0.1", launcher.boundPort("uwsgi"));
+            client.setTimeout(Duration.ofSeconds(20));
+            HttpFields headers = HttpFields.build().put(HttpHeader.HOST, "localhost");
+
+            long start = System.nanoTime();
+            ByteArrayOutputStream slow = new ByteArrayOutputStream();
+            client.request("GET", "/features/slow?millis=10000", headers, 0, null, slow);
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+            String response = slow.toString(StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 504 Gateway Timeout\r\n"), response);
+            assertFalse(response.contains("interrupted"), "the servlet's own answer after the interrupt is discarded: " + response);
+            assertTrue(elapsedMillis < 9000, "answered at the harakiri, not when the servlet would have finished: " + elapsedMillis + " ms");
+
+            ByteArrayOutputStream fast = new ByteArrayOutputStream();
+            client.request("GET", "/features/slow?millis=0", headers, 0, null, fast);
+            assertTrue(fast.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200 OK\r\n"), fast::toString);
+
+            String log = launcher.log();
+            assertTrue(Pattern.compile("HARAKIRI \\(pid: " + launcher.pid() + "\\): GET /features/slow\\?millis=10000 from 127\\.0\\.0\\.1 still running after 1 s " +
+                "\\(harakiri = 1\\): thread \\S+ interrupted, answered 504").matcher(log).find(), launcher::describe);
+            assertEquals(1, log.split("HARAKIRI", -1).length - 1, launcher::describe);
+            awaitLog(launcher, Pattern.compile("GET /features/slow\\?millis=10000 => generated \\d+ bytes in \\d+ msecs \\(HTTP/1\\.1 504\\)"));
+            assertFalse(launcher.log().contains("\tat "), "no stack trace in the log\n" + launcher.describe());
+            assertEquals(143, launcher.stop());
+        }
+    }
+
+    private static void awaitLog(LauncherRun launcher, Pattern line) throws InterruptedException
+    {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!line.matcher(launcher.log()).find() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(50);
+        }
+        assertTrue(line.matcher(launcher.log()).find(), () -> "no line matching " + line + "\n" + launcher.describe());
+    }
+}
