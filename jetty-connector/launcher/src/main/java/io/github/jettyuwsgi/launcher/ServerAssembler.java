@@ -161,6 +161,7 @@ public final class ServerAssembler
         }
         if (!problems.isEmpty())
             throw new UsageException(problems);
+        StatsServer.countPerApplication(contexts, options);
         return contexts;
     }
 

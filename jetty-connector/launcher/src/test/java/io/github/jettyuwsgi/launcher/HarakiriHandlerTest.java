@@ -5,17 +5,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.client.UwsgiClient;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +48,7 @@ public class HarakiriHandlerTest
     private volatile AsyncContext pending;
     private Server server;
     private int port;
+    private int uwsgiPort;
 
     @BeforeEach
     public void startServer() throws Exception
@@ -51,6 +57,9 @@ public class HarakiriHandlerTest
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
+        ServerConnector uwsgi = new ServerConnector(server, new UwsgiConnectionFactory());
+        uwsgi.setHost("127.0.0.1");
+        server.addConnector(uwsgi);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(new SleepServlet()), "/sleep");
         context.addServlet(new ServletHolder(new StubbornServlet(false)), "/stubborn");
@@ -63,6 +72,7 @@ public class HarakiriHandlerTest
         server.setRequestLog((request, response) -> loggedStatuses.add(response.getStatus()));
         server.start();
         port = connector.getLocalPort();
+        uwsgiPort = uwsgi.getLocalPort();
     }
 
     @AfterEach
@@ -98,6 +108,22 @@ public class HarakiriHandlerTest
         release.countDown();
         assertTrue(returned.await(5, TimeUnit.SECONDS));
         assertEquals(List.of(504), awaitLogged(1), "logged once the thread returns");
+    }
+
+    @Test
+    public void testServletIgnoringTheInterruptDoesNotHoldAUwsgiFrontend() throws Exception
+    {
+        // a uwsgi frontend reads the response until the backend closes: the thread still inside the servlet must not
+        // keep the connection open
+        UwsgiClient client = UwsgiClient.tcp("127.0.0.1", uwsgiPort);
+        client.setTimeout(Duration.ofMillis(READ_TIMEOUT_MILLIS));
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+        client.request("GET", "/stubborn", HttpFields.build().put(HttpHeader.HOST, "localhost"), 0, null, received);
+
+        String response = received.toString(StandardCharsets.ISO_8859_1);
+        assertTrue(response.startsWith("HTTP/1.1 504 Gateway Timeout\r\n"), response);
+        assertEquals(1, returned.getCount(), "the servlet's thread is still inside it");
     }
 
     @Test
