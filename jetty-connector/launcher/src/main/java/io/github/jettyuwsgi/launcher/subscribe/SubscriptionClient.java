@@ -68,8 +68,8 @@ public final class SubscriptionClient extends ContainerLifeCycle implements Life
     private final int cores;
     private final Scheduler scheduler = new ScheduledExecutorScheduler("jetty-uwsgi-subscriptions", true);
     private final Map<String, RouterChannel> routers = new LinkedHashMap<>();
-    /** The address each subscription announces, known once the sockets are bound; empty until then. */
-    private final Map<SubscriptionSpec, String> addresses = new LinkedHashMap<>();
+    /** Each subscription with the address it announces, known once the sockets are bound; empty until then. */
+    private final List<Subscribed> subscribed = new ArrayList<>();
     private final Set<SubscriptionSpec> warned = new HashSet<>();
     /** Orders the announces of the scheduler's thread and the unsubscribe of the stopping thread. */
     private final AutoLock lock = new AutoLock();
@@ -122,8 +122,14 @@ public final class SubscriptionClient extends ContainerLifeCycle implements Life
             List<String> sockets = uwsgiSocketAddresses();
             for (SubscriptionSpec spec : specs)
             {
+                if (spec.announcesOwnSocket() && spec.socketIndex() >= sockets.size())
+                {
+                    // validate() counted the uwsgi sockets of the options; a server assembled otherwise (embedding) may differ
+                    LOG.warn("{}: no uwsgi socket {} on this server ({} found); not subscribed", spec.source(), spec.socketIndex(), sockets.size());
+                    continue;
+                }
                 String address = spec.announcesOwnSocket() ? sockets.get(spec.socketIndex()) : spec.address();
-                addresses.put(spec, address);
+                subscribed.add(new Subscribed(spec, address));
                 LOG.info("subscribing to router {}: {} => {}, every {} s", spec.router(), spec.key() != null ? spec.key() : "the keys of " + spec.keysFile(), address, frequencySeconds);
             }
         }
@@ -137,7 +143,7 @@ public final class SubscriptionClient extends ContainerLifeCycle implements Life
             return;
         try (AutoLock ignored = lock.lock())
         {
-            if (stopping || addresses.isEmpty())
+            if (stopping || subscribed.isEmpty())
                 return;
             stopping = true;
             if (next != null)
@@ -193,9 +199,9 @@ public final class SubscriptionClient extends ContainerLifeCycle implements Life
     private void send(boolean unsubscribe)
     {
         long load = currentLoad();
-        for (Map.Entry<SubscriptionSpec, String> entry : addresses.entrySet())
+        for (Subscribed entry : subscribed)
         {
-            SubscriptionSpec spec = entry.getKey();
+            SubscriptionSpec spec = entry.spec();
             try
             {
                 // uWSGI's check=FILE: while the file exists, this subscription sends nothing (not even an unsubscribe)
@@ -206,7 +212,7 @@ public final class SubscriptionClient extends ContainerLifeCycle implements Life
                 }
                 for (SubscriptionParser.KeyLine key : spec.keys())
                 {
-                    Announcement announcement = new Announcement(key.key(), entry.getValue(), key.modifier1(), spec.modifier2(), cores, load, spec.weight(),
+                    Announcement announcement = new Announcement(key.key(), entry.address(), key.modifier1(), spec.modifier2(), cores, load, spec.weight(),
                         spec.sniKey(), spec.sniCrt(), spec.sniCa());
                     routers.get(spec.router()).send(announcement.encode(unsubscribe), (unsubscribe ? "unsubscribe " : "") + announcement);
                 }
@@ -269,5 +275,12 @@ public final class SubscriptionClient extends ContainerLifeCycle implements Life
             LOG.debug("bound address of {}", connector, x);
             return (connector.getHost() == null ? "" : connector.getHost()) + ":" + connector.getLocalPort();
         }
+    }
+
+    /**
+     * A subscription and the address it announces.
+     */
+    private record Subscribed(SubscriptionSpec spec, String address)
+    {
     }
 }
