@@ -51,9 +51,7 @@ public class RequestStatistics extends StatisticsHandler
     public void reset()
     {
         super.reset();
-        // null while StatisticsHandler's own constructor runs
-        if (exceptions != null)
-            exceptions.reset();
+        exceptions.reset();
     }
 
     /**

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import io.github.jettyuwsgi.launcher.HarakiriHandler;
 import io.github.jettyuwsgi.launcher.ReloadableApplications;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -180,7 +182,7 @@ public final class StatsDocument
     {
         if (factory instanceof HttpConnectionFactory)
             return "http";
-        return factory == null ? "" : factory.getProtocol().toLowerCase(java.util.Locale.ROOT);
+        return factory == null ? "" : factory.getProtocol().toLowerCase(Locale.ROOT);
     }
 
     private Map<String, Object> worker()
@@ -197,7 +199,8 @@ public final class StatsDocument
         // uWSGI: requests since this worker was spawned; the JVM is never respawned
         worker.put("delta_requests", (long)requests.getRequestTotal());
         worker.put("exceptions", requests.getExceptions());
-        worker.put("harakiri_count", 0L);
+        HarakiriHandler harakiri = server.getDescendant(HarakiriHandler.class);
+        worker.put("harakiri_count", harakiri == null ? 0L : harakiri.getCount());
         worker.put("signals", 0L);
         worker.put("signal_queue", 0L);
         worker.put("status", active > 0 ? "busy" : "idle");

@@ -14,9 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
 
+import io.github.jettyuwsgi.launcher.ReloadableApplications;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ajax.JSON;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +99,7 @@ public class StatsServerTest
                 }
             });
             client.start();
-            assertTrue(test.entered.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(test.entered.await(30, TimeUnit.SECONDS));
 
             Map<String, Object> worker = worker(test.document());
             assertEquals("busy", worker.get("status"));
@@ -109,6 +112,23 @@ public class StatsServerTest
             client.join(30_000);
             test.awaitQuiet();
             assertEquals("idle", worker(test.document()).get("status"));
+        }
+    }
+
+    @Test
+    public void testHarakiriCount() throws Exception
+    {
+        try (StatsTestServer test = new StatsTestServer("--stats", "127.0.0.1:0", "--harakiri", "1"))
+        {
+            assertEquals(0, number(worker(test.document()), "harakiri_count"));
+
+            // the request waits for a release that never comes: harakiri interrupts it after 1 s
+            assertTrue(test.get("/slow/").startsWith("HTTP/1.1 504 "));
+            test.awaitQuiet();
+
+            Map<String, Object> worker = worker(test.document());
+            assertEquals(1, number(worker, "harakiri_count"));
+            assertEquals(1, number(worker, "exceptions"), "a 504 is a 5xx");
         }
     }
 
@@ -146,7 +166,7 @@ public class StatsServerTest
             test.get("/shop/ok");
             // a lone context: Jetty's collection hands it every request, and it refuses those outside its path
             Handler next = test.applications("/admin");
-            test.server.getDescendant(io.github.jettyuwsgi.launcher.ReloadableApplications.class).replace(next, 5_000);
+            test.server.getDescendant(ReloadableApplications.class).replace(next, 5_000);
             test.get("/admin/ok");
             assertTrue(test.get("/nowhere").startsWith("HTTP/1.1 404 "));
             test.awaitQuiet();
@@ -174,7 +194,7 @@ public class StatsServerTest
             String body = response.substring(end + 4);
             assertTrue(head.startsWith("HTTP/1.0 200 OK\r\n"), head);
             assertTrue(head.contains("\r\nContent-Type: application/json\r\n"), head);
-            assertTrue(head.contains("\r\nContent-Length: " + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n"), head);
+            assertTrue(head.contains("\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n"), head);
             assertTrue(head.contains("\r\nConnection: close"), head);
             assertTrue(object(new JSON().fromJSON(body)).containsKey("workers"), body);
 
@@ -216,7 +236,7 @@ public class StatsServerTest
     {
         try (StatsTestServer test = new StatsTestServer())
         {
-            assertTrue(test.server.getContainedBeans(org.eclipse.jetty.server.ServerConnector.class).stream()
+            assertTrue(test.server.getContainedBeans(ServerConnector.class).stream()
                 .noneMatch(connector -> connector.getConnectionFactory(StatsConnectionFactory.class) != null));
             assertFalse(test.server.getHandler() instanceof RequestStatistics);
             assertTrue(test.server.getDescendants(RequestStatistics.class).isEmpty());

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.jettyuwsgi.launcher.HarakiriHandler;
 import io.github.jettyuwsgi.launcher.LauncherOptions;
 import io.github.jettyuwsgi.launcher.ReloadableApplications;
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,8 +29,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real Jetty server built as {@code ServerAssembler} builds the launcher's (graceful handler, reloadable
- * applications, contexts counted per application, the stats server attached), with core-Jetty applications instead of
+ * A real Jetty server built as {@code ServerAssembler} builds the launcher's (graceful handler, harakiri if asked,
+ * reloadable applications, contexts counted per application, the stats server attached), with core-Jetty applications instead of
  * WARs, which need the launcher's environments. Its HTTP socket and stats socket are on loopback ports.
  */
 final class StatsTestServer implements AutoCloseable
@@ -59,7 +60,10 @@ final class StatsTestServer implements AutoCloseable
         http.setHost("127.0.0.1");
         http.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(http);
-        server.setHandler(new GracefulHandler(new ReloadableApplications(applications("/", "/shop", "/slow"))));
+        Handler applications = new ReloadableApplications(applications("/", "/shop", "/slow"));
+        if (options.getHarakiri() > 0)
+            applications = new HarakiriHandler(options.getHarakiri(), applications);
+        server.setHandler(new GracefulHandler(applications));
         StatsServer.attach(server, options);
         server.start();
     }
