@@ -1,5 +1,6 @@
 package io.github.jettyuwsgi.launcher;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,8 @@ public final class Launcher
     private static final String PREFIX = "jetty-uwsgi: ";
 
     private final PrintStream out;
-    private final PrintStream err;
+    /** Standard error, or the {@code logto} file once it is open. */
+    private PrintStream err;
 
     Launcher(PrintStream out, PrintStream err)
     {
@@ -85,6 +87,23 @@ public final class Launcher
         List<String> problems = options.validate();
         if (!problems.isEmpty())
             return usageError(problems);
+        // env and logto belong to the process: in place before anything runs, so the applications see them from the start
+        ProcessSettings processSettings = null;
+        if (!options.isDryRun())
+        {
+            try
+            {
+                processSettings = ProcessSettings.apply(options);
+            }
+            catch (IOException | IllegalStateException x)
+            {
+                err.println(PREFIX + "cannot start: " + x.getMessage());
+                return EXIT_FAILURE;
+            }
+            // as uWSGI, whose fd 2 is the logto file from here on
+            if (processSettings.hasLogFile())
+                err = System.err;
+        }
         if (options.getEmperor() != null && !options.isDryRun())
             return Emperor.run(options, err);
         if (options.isDryRun())
@@ -128,13 +147,13 @@ public final class Launcher
             }
         }
 
-        Reloader reloader = new Reloader(args, options, environments, server);
+        Reloader reloader = new Reloader(args, options, environments, server, processSettings);
         reloader.install();
         if (options.getMasterFifo() != null)
         {
             try
             {
-                new MasterFifo(options.getMasterFifo(), server, reloader).install();
+                new MasterFifo(options.getMasterFifo(), server, reloader, processSettings).install();
             }
             catch (Exception x)
             {

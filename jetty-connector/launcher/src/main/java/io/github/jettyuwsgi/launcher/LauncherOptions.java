@@ -134,12 +134,14 @@ public final class LauncherOptions
             (options, entry) -> options.harakiri = options.parseNumber(entry, entry.displayValue(), 0, 86_400, 0)),
         NEED_APP("need-app", "", false, "exit with status 22 if an application does not start, and refuse a reload that would break one, as uWSGI's need-app (default: log it, answer 503 at its path, serve the others)",
             (options, entry) -> options.needApp = isTrue(entry)),
-        ENV("env", "KEY=VALUE", true, "set an environment variable of the launcher process before the applications start; KEY alone removes it",
+        ENV("env", "KEY=VALUE", true, "set an environment variable of the launcher process (System.getenv) before the applications start; KEY alone removes it",
             LauncherOptions::addEnv),
-        CHDIR("chdir", "DIR", false, "the directory relative paths of the configuration are read from, and the applications' user.dir",
+        UNENV("unenv", "KEY", true, "remove an environment variable of the launcher process, as env = KEY",
+            LauncherOptions::addUnenv),
+        CHDIR("chdir", "DIR", false, "resolve the relative paths uWSGI reads after its chdir (war, mount, classpath, realm, Unix sockets, touch-reload, master-fifo) against DIR; pidfile and logto stay relative to the launch directory, as in uWSGI, and so does the applications' new File(\"x\")",
             (options, entry) -> options.chdir = Path.of(entry.displayValue())),
-        LOGTO("logto", "FILE", false, "append the log to FILE instead of standard error; master-fifo l and SIGUSR2 reopen it (for logrotate)",
-            (options, entry) -> options.logTo = Path.of(entry.displayValue())),
+        LOGTO("logto", "FILE", false, "append the log, the request log and the applications' System.out and System.err to FILE instead of the terminal; master-fifo l and a reload reopen it (for logrotate)",
+            LauncherOptions::setLogTo),
         STATS("stats", "ADDRESS", false, "serve uWSGI's stats JSON document on HOST:PORT or a Unix socket path (for uwsgitop, exporters); also stats-server",
             (options, entry) -> options.stats = options.parseAddress(entry)),
         STATS_HTTP("stats-http", "", false, "serve the stats document as an HTTP response",
@@ -340,6 +342,7 @@ public final class LauncherOptions
             if (!entry.placeholderOnly())
                 options.apply(entry);
         }
+        options.resolveAgainstChdir();
         return options;
     }
 
@@ -489,6 +492,79 @@ public final class LauncherOptions
             problems.add(source(entry) + ": '" + value + "' (expected: KEY=VALUE, or KEY alone to remove it)");
         else
             env.put(name, equals < 0 ? null : value.substring(equals + 1));
+    }
+
+    private void addUnenv(ConfigEntry entry)
+    {
+        String name = entry.displayValue();
+        if (name.isEmpty() || name.indexOf('=') >= 0)
+            problems.add(source(entry) + ": '" + name + "' (expected: the name of an environment variable)");
+        else
+            env.put(name, null);
+    }
+
+    private void setLogTo(ConfigEntry entry)
+    {
+        String value = entry.displayValue();
+        // uWSGI sends the log to a UDP address when the value has a colon
+        if (value.indexOf(':') >= 0)
+            problems.add(source(entry) + ": '" + value + "' is a UDP address to uWSGI, which the launcher does not send to (expected: a file path without ':')");
+        else
+            logTo = Path.of(value);
+    }
+
+    /**
+     * uWSGI reads the pidfile and logto paths before its {@code chdir()}, and everything else (sockets, applications,
+     * the JVM plugin's classpath, touch-reload, the master FIFO) after it: core/uwsgi.c in 2.0.21. The JVM cannot
+     * change its working directory, so the paths uWSGI would read after the chdir are resolved against it here, once
+     * the whole configuration is read (uWSGI applies chdir wherever the key stands).
+     */
+    private void resolveAgainstChdir()
+    {
+        if (chdir == null)
+            return;
+        if (war != null)
+        {
+            String source = mountSources.remove(war);
+            war = new Mount(war.contextPath(), underChdir(war.war()));
+            mountSources.put(war, source);
+        }
+        for (int i = 0; i < mounts.size(); i++)
+        {
+            Mount mount = mounts.get(i);
+            String source = mountSources.remove(mount);
+            mounts.set(i, new Mount(mount.contextPath(), underChdir(mount.war())));
+            mountSources.put(mounts.get(i), source);
+        }
+        classpath.replaceAll(this::underChdir);
+        realms.replaceAll((name, file) -> underChdir(file));
+        touchReload.replaceAll(this::underChdir);
+        if (masterFifo != null)
+            masterFifo = underChdir(masterFifo);
+        uwsgiSockets.replaceAll(this::underChdir);
+        httpSockets.replaceAll(this::underChdir);
+        if (stats != null)
+            stats = underChdir(stats);
+    }
+
+    private Path underChdir(Path path)
+    {
+        return chdir.resolve(path);
+    }
+
+    private ListenAddress underChdir(ListenAddress address)
+    {
+        if (!address.isUnix() || Path.of(address.toString()).isAbsolute())
+            return address;
+        try
+        {
+            return ListenAddress.parse(chdir.resolve(address.toString()).toString());
+        }
+        catch (IllegalArgumentException x)
+        {
+            problems.add("chdir: socket " + address + " under " + chdir + ": " + x.getMessage());
+            return address;
+        }
     }
 
     private void setWar(ConfigEntry entry)
@@ -996,7 +1072,8 @@ public final class LauncherOptions
     }
 
     /**
-     * @return the {@code chdir} directory, or null
+     * @return the {@code chdir} directory, against which the relative paths uWSGI reads after its chdir are already
+     * resolved in the other getters; or null
      */
     public Path getChdir()
     {
@@ -1004,7 +1081,8 @@ public final class LauncherOptions
     }
 
     /**
-     * @return the {@code logto} file, or null for standard error
+     * @return the {@code logto} file, relative to the launch directory as in uWSGI (not to {@code chdir}), or null
+     * for the terminal
      */
     public Path getLogTo()
     {

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * uWSGI's {@code master-fifo}: a named pipe that {@link Launcher} creates next to its sockets and reads commands from,
  * one letter each, so that an operator can drive the instance with {@code echo r > /run/app.fifo}. {@code r} reloads
  * gracefully ({@link Reloader}), {@code q} stops gracefully as SIGTERM does, {@code Q} stops at once (requests in
- * flight are cut off), {@code l} reopens the logs. Other letters are logged and ignored.
+ * flight are cut off), {@code l} reopens the {@code logto} file ({@link ProcessSettings}), after logrotate has
+ * renamed it. Other letters are logged and ignored.
  */
 final class MasterFifo
 {
@@ -23,12 +24,14 @@ final class MasterFifo
     private final Path path;
     private final Server server;
     private final Reloader reloader;
+    private final ProcessSettings processSettings;
 
-    MasterFifo(Path path, Server server, Reloader reloader)
+    MasterFifo(Path path, Server server, Reloader reloader, ProcessSettings processSettings)
     {
         this.path = path.toAbsolutePath();
         this.server = server;
         this.reloader = reloader;
+        this.processSettings = processSettings;
     }
 
     /**
@@ -91,7 +94,7 @@ final class MasterFifo
             case 'r', 'R', 'w' -> reloader.requestReload("master-fifo " + command);
             case 'q' -> stop("graceful stop", LauncherOptions.STOP_TIMEOUT_MILLIS);
             case 'Q' -> stop("immediate stop", 0);
-            case 'l' -> LOG.info("master-fifo l: the log goes to standard error, which the launcher does not open; nothing to reopen");
+            case 'l' -> processSettings.reopenLog("master-fifo l");
             case '\n', '\r', ' ' ->
             {
                 // echo adds a newline

@@ -33,6 +33,7 @@ final class Reloader
     private final String[] args;
     private final EnvironmentLoader environments;
     private final ReloadableApplications applications;
+    private final ProcessSettings processSettings;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable ->
     {
         Thread thread = new Thread(runnable, "jetty-uwsgi-reload");
@@ -42,8 +43,9 @@ final class Reloader
     private volatile LauncherOptions options;
     private final Map<Path, FileTime> touched = new HashMap<>();
 
-    Reloader(String[] args, LauncherOptions options, EnvironmentLoader environments, Server server)
+    Reloader(String[] args, LauncherOptions options, EnvironmentLoader environments, Server server, ProcessSettings processSettings)
     {
+        this.processSettings = processSettings;
         this.args = args.clone();
         this.options = options;
         this.environments = environments;
@@ -70,6 +72,8 @@ final class Reloader
     private void reload(String why)
     {
         long start = System.nanoTime();
+        // uWSGI reopens logto when it re-executes itself (with log-reopen): a rotated log is let go here too
+        processSettings.reopenLog("graceful reload (" + why + ")");
         LOG.info("graceful reload ({}): reading the configuration again", why);
         HostFacts now = HostFacts.current();
         HostFacts facts = new HostFacts(now.workingDirectory(), now.environment(), now.hostname(), now.cpus(), now.uid(), now.user(),
@@ -89,9 +93,12 @@ final class Reloader
         warnIfChanged("realm", options.getRealms(), reloaded.getRealms());
         warnIfChanged("log-format", options.getLogFormat(), reloaded.getLogFormat());
         warnIfChanged("disable-logging", options.isDisableLogging(), reloaded.isDisableLogging());
+        warnIfChanged("logto", options.getLogTo(), reloaded.getLogTo());
         warnIfChanged("harakiri", options.getHarakiri(), reloaded.getHarakiri());
         try
         {
+            // the new applications start with the new env, which the running ones see from now on: one process, one environment
+            processSettings.applyEnvironment(reloaded.getEnv());
             applications.replace(new ServerAssembler(reloaded, environments).newApplications(), LauncherOptions.STOP_TIMEOUT_MILLIS);
             options = reloaded;
             rememberTouchFiles();
@@ -109,6 +116,12 @@ final class Reloader
                 LOG.warn("reload refused (need-app), the running applications keep serving: {}", needApp.get().getMessage());
             else
                 LOG.warn("reload failed, the running applications keep serving: {}", Launcher.describe(x), x);
+        }
+        finally
+        {
+            // the applications that keep serving keep the environment they had
+            if (options != reloaded)
+                processSettings.applyEnvironment(options.getEnv());
         }
     }
 
