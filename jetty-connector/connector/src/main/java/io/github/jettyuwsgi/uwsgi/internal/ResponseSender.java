@@ -117,6 +117,7 @@ class ResponseSender extends IteratingCallback
                         BufferUtil.clear(content);
                     boolean hasHeader = BufferUtil.hasContent(headerBuffer);
                     boolean hasContent = BufferUtil.hasContent(content);
+                    connection.countOut((long)BufferUtil.length(headerBuffer) + BufferUtil.length(content));
                     if (hasHeader && hasContent)
                         connection.getEndPoint().write(this, headerBuffer, content);
                     else if (hasHeader)

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
@@ -70,6 +71,9 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     private HttpStreamOverUwsgi stream;
     private Runnable pendingTask;
     private final AtomicBoolean completed = new AtomicBoolean();
+    /** Bytes read and written, for Jetty's ConnectionStatistics and the launcher's stats document. */
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private boolean closeAfterParse;
 
     public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration)
@@ -286,6 +290,33 @@ public class UwsgiConnection extends AbstractMetaDataConnection
         }
     }
 
+    private int countIn(int filled)
+    {
+        if (filled > 0)
+            bytesIn.add(filled);
+        return filled;
+    }
+
+    /**
+     * @param bytes bytes handed to the end point for writing
+     */
+    void countOut(long bytes)
+    {
+        bytesOut.add(bytes);
+    }
+
+    @Override
+    public long getBytesIn()
+    {
+        return bytesIn.sum();
+    }
+
+    @Override
+    public long getBytesOut()
+    {
+        return bytesOut.sum();
+    }
+
     private int fill()
     {
         // A buffer still referenced by a chunk the application holds must not be overwritten: take a fresh one.
@@ -295,7 +326,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
             inputBuffer = bufferPool.acquire(getInputBufferSize(), useInputDirectByteBuffers);
         try
         {
-            return getEndPoint().fill(inputBuffer.getByteBuffer());
+            return countIn(getEndPoint().fill(inputBuffer.getByteBuffer()));
         }
         catch (Throwable x)
         {
@@ -375,7 +406,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
                 int filled;
                 try
                 {
-                    filled = getEndPoint().fill(scratch.getByteBuffer());
+                    filled = countIn(getEndPoint().fill(scratch.getByteBuffer()));
                 }
                 catch (IOException x)
                 {
@@ -499,7 +530,9 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     {
         if (LOG.isDebugEnabled())
             LOG.debug("uwsgi: ping from {}", frontend());
-        getEndPoint().write(Callback.from(() -> getEndPoint().close(), x -> getEndPoint().close(x)), UwsgiGenerator.pong());
+        ByteBuffer pong = UwsgiGenerator.pong();
+        countOut(pong.remaining());
+        getEndPoint().write(Callback.from(() -> getEndPoint().close(), x -> getEndPoint().close(x)), pong);
     }
 
     private class ParserListener implements UwsgiParser.Listener

@@ -30,6 +30,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -162,6 +163,26 @@ public class UwsgiConnectionTest
         assertEquals("[" + UwsgiConnectionFactory.VARS_ATTRIBUTE + "]", echo.get("attributes"));
         assertEquals("20", echo.get("vars"));
         assertEquals(1, handled.get());
+    }
+
+    @Test
+    public void testBytesInAndOutReachConnectionStatistics() throws Exception
+    {
+        // added to a started connector, a bean is not started for us
+        ConnectionStatistics statistics = new ConnectionStatistics();
+        statistics.start();
+        connector.addBean(statistics);
+        byte[] packet = Captures.read("nginx-get.bin");
+
+        byte[] response = exchange(packet);
+
+        // the connection reports its bytes when it closes, which may come just after the client has read the response
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((statistics.getConnectionsTotal() == 0 || statistics.getConnections() > 0) && System.nanoTime() < deadline)
+            Thread.sleep(10);
+        assertEquals(1, statistics.getConnectionsTotal());
+        assertEquals(packet.length, statistics.getReceivedBytes());
+        assertEquals(response.length, statistics.getSentBytes());
     }
 
     @Test
