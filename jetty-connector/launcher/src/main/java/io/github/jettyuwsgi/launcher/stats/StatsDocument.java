@@ -210,8 +210,8 @@ public final class StatsDocument
         worker.put("running_time", requests.getRequestTimeTotal() / 1000);
         worker.put("last_spawn", spawnSeconds);
         worker.put("respawn_count", 1L);
-        // Response bodies as written (uWSGI adds the header bytes). Not the connectors' ConnectionStatistics: the uwsgi
-        // connection does not count its bytes, and an HTTP keep-alive connection's would only count once it closes.
+        // Response bodies as written (uWSGI adds the header bytes). Not the connectors' ConnectionStatistics: it adds a
+        // connection's bytes only when the connection closes, so an HTTP keep-alive connection would count late.
         worker.put("tx", requests.getBytesWritten());
         worker.put("avg_rt", Double.isFinite(meanNanos) ? Math.round(meanNanos / 1000) : 0L);
         worker.put("apps", apps());
