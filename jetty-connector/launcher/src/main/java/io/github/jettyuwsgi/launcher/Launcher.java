@@ -25,6 +25,11 @@ public final class Launcher
     public static final int EXIT_FAILURE = 1;
     /** Exit status for a usage error. */
     public static final int EXIT_USAGE = 2;
+    /**
+     * The java options that {@code env} needs when the launcher runs from a class path rather than with
+     * {@code java -jar}, whose manifest grants them (for example a JVM the emperor starts for a vassal).
+     */
+    public static final List<String> JVM_OPTIONS = List.of("--add-opens", "java.base/java.util=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED");
 
     private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
     private static final String PREFIX = "jetty-uwsgi: ";

@@ -52,25 +52,26 @@ final class LauncherJvm implements AutoCloseable
      * @param asJar {@code java -jar} as users run it, or false for {@code java -cp jar:lib/core/* Launcher}, which
      * does not read the manifest's {@code Add-Opens}
      * @param environment variables added to the launch environment
+     * @param options java options before {@code -jar} or {@code -cp}
      */
-    record Jvm(Path java, boolean asJar, Map<String, String> environment)
+    record Jvm(Path java, boolean asJar, Map<String, String> environment, List<String> options)
     {
         /**
          * @return the tests' own java, {@code -jar}, the tests' environment
          */
         static Jvm standard()
         {
-            return new Jvm(Path.of(System.getProperty("java.home"), "bin", "java"), true, Map.of());
+            return new Jvm(Path.of(System.getProperty("java.home"), "bin", "java"), true, Map.of(), List.of());
         }
 
         Jvm withEnvironment(Map<String, String> variables)
         {
-            return new Jvm(java, asJar, variables);
+            return new Jvm(java, asJar, variables, options);
         }
 
-        Jvm onClassPath()
+        Jvm onClassPath(List<String> javaOptions)
         {
-            return new Jvm(java, false, environment);
+            return new Jvm(java, false, environment, javaOptions);
         }
 
         /**
@@ -82,7 +83,7 @@ final class LauncherJvm implements AutoCloseable
             try (Stream<Path> siblings = Files.list(home.getParent()))
             {
                 return siblings.filter(jdk -> Files.isExecutable(jdk.resolve("bin/java")) && releaseFeature(jdk) >= feature)
-                    .sorted().findFirst().map(jdk -> new Jvm(jdk.resolve("bin/java"), true, Map.of()));
+                    .sorted().findFirst().map(jdk -> new Jvm(jdk.resolve("bin/java"), true, Map.of(), List.of()));
             }
             catch (IOException x)
             {
@@ -118,6 +119,7 @@ final class LauncherJvm implements AutoCloseable
         Path jar = LauncherRun.dist().resolve("jetty-uwsgi-launcher.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), () -> jar + " missing (expected: assembled by 'mvn package' in launcher-dist)");
         List<String> command = new ArrayList<>(List.of(jvm.java().toString(), "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvm.options());
         if (jvm.asJar())
             command.addAll(List.of("-jar", jar.toString()));
         else

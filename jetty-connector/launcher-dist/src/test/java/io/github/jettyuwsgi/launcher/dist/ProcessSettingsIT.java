@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -15,6 +16,7 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
+import io.github.jettyuwsgi.launcher.Launcher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -187,12 +189,23 @@ class ProcessSettingsIT
     void testEnvWithoutTheManifestsOpeningIsOneLineAndStatus1(@TempDir Path work) throws Exception
     {
         Path ini = writeEnvIni(work, "JU_SET=x");
-        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard().onClassPath(), work, null, ini.toString()))
+        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard().onClassPath(List.of()), work, null, ini.toString()))
         {
             assertEquals(1, launcher.awaitExit(), launcher::describe);
             assertEquals("jetty-uwsgi: cannot start: env: cannot set the environment variables of this JVM: package java.util is not open to the launcher " +
                 "(expected: java -jar jetty-uwsgi-launcher.jar, whose manifest opens it, or the java option --add-opens java.base/java.util=ALL-UNNAMED)",
                 launcher.err().strip());
+        }
+    }
+
+    @Test
+    void testEnvOnAClassPathWithTheLaunchersJvmOptions(@TempDir Path work) throws Exception
+    {
+        Path ini = writeEnvIni(work, "JU_SET=on a class path");
+        // what the emperor gives a vassal's JVM
+        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard().onClassPath(Launcher.JVM_OPTIONS), work, null, ini.toString()).awaitStarted())
+        {
+            assertEquals("on a class path", get(launcher, "/env?JU_SET"));
         }
     }
 
