@@ -48,8 +48,8 @@ public final class LauncherOptions
     public static final int DEFAULT_BUFFER_SIZE = UwsgiConfiguration.DEFAULT_MAX_VARS_SIZE;
     /** The maximum number of request threads: Jetty's own default. */
     public static final int DEFAULT_THREADS = 200;
-    /** Fewer threads than this cannot even run the acceptors and selectors of a few sockets. */
-    public static final int MIN_THREADS = 8;
+    /** uWSGI's smallest {@code threads}: the sockets' own threads come on top (see ServerAssembler). */
+    public static final int MIN_THREADS = 1;
     /** How long a stop (SIGTERM) waits for requests in flight before closing connections, in milliseconds. */
     public static final long STOP_TIMEOUT_MILLIS = 5000;
     /** uWSGI's {@code subscribe-freq}: how often a subscription is sent again, in seconds. */
@@ -114,7 +114,7 @@ public final class LauncherOptions
             LauncherOptions::setBufferSize),
         REALM("realm", "NAME=FILE", true, "a login realm for BASIC and FORM security: a properties file of 'user: password[,role...]' lines; NAME must match the WAR's <realm-name>",
             LauncherOptions::addRealm),
-        THREADS("threads", "N", false, "maximum number of request threads, at least " + MIN_THREADS + " (default: " + DEFAULT_THREADS + ")",
+        THREADS("threads", "N", false, "request threads: how many requests run at once; the sockets' accept and select threads come on top (default: " + DEFAULT_THREADS + ")",
             LauncherOptions::setThreads),
         ENVIRONMENT("environment", "ENV", false, "deploy every WAR in " + String.join(", ", ENVIRONMENTS) + " (default: detected per WAR)",
             LauncherOptions::setEnvironment),

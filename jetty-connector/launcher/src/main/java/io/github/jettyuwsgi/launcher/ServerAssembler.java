@@ -23,6 +23,7 @@ import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -68,6 +69,8 @@ import org.slf4j.LoggerFactory;
 public final class ServerAssembler
 {
     private static final Logger LOG = LoggerFactory.getLogger(ServerAssembler.class);
+    /** Below this many request threads the pool keeps no reserved threads (see {@link #assemble()}). */
+    private static final int SMALL_POOL_THREADS = 8;
 
     private final LauncherOptions options;
     private final EnvironmentLoader environments;
@@ -124,9 +127,33 @@ public final class ServerAssembler
             server.setRequestLog(new UwsgiRequestLog(options.getLogFormat()));
         StatsServer.attach(server, options);
         SubscriptionClient.attach(server, options);
+        // uWSGI's threads are request threads; Jetty's sockets lease their acceptor and selector threads from the same
+        // pool (ThreadPoolBudget), so the pool gets those on top: threads = 4 still runs 4 requests at once.
+        threadPool.setMaxThreads(options.getThreads() + socketThreads(server));
+        // Jetty also budgets its reserved threads (which run requests too) as leased: with a handful of threads they
+        // would leave none, so a small pool does without them.
+        if (options.getThreads() < SMALL_POOL_THREADS)
+            threadPool.setReservedThreads(0);
         server.setStopTimeout(LauncherOptions.STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(true);
         return server;
+    }
+
+    /**
+     * @return the threads the sockets will lease from the pool for accepting and selecting
+     */
+    static int socketThreads(Server server)
+    {
+        int threads = 0;
+        for (AbstractConnector connector : server.getContainedBeans(AbstractConnector.class))
+        {
+            threads += connector.getAcceptors();
+        }
+        for (SelectorManager selectors : server.getContainedBeans(SelectorManager.class))
+        {
+            threads += selectors.getSelectorCount();
+        }
+        return threads;
     }
 
     /**

@@ -164,8 +164,8 @@ public class LauncherOptionsTest
             Arguments.of(withMinimum("--frobnicate", "1"), "command line --frobnicate: unrecognized option --frobnicate"),
             Arguments.of(withMinimum("--threads"), "--threads: missing value (expected: --threads N)"),
             Arguments.of(withMinimum("--threads", "--socket", ":3031"), "--threads: missing value (expected: --threads N)"),
-            Arguments.of(withMinimum("--threads", "many"), "--threads: 'many' (expected: a whole number from 8 to 100000)"),
-            Arguments.of(withMinimum("--threads", "2"), "--threads: '2' (expected: a whole number from 8 to 100000)"),
+            Arguments.of(withMinimum("--threads", "many"), "--threads: 'many' (expected: a whole number from 1 to 100000)"),
+            Arguments.of(withMinimum("--threads", "100001"), "--threads: '100001' (expected: a whole number from 1 to 100000)"),
             Arguments.of(withMinimum("--buffer-size", "100"), "--buffer-size: '100' (expected: a whole number from 512 to 65535)"),
             Arguments.of(withMinimum("--buffer-size", "70000"), "--buffer-size: '70000' (expected: a whole number from 512 to 65535)"),
             Arguments.of(withMinimum("--socket", dir.resolve("a.sock").toString(), "--chmod-socket", "rw-rw----"), "--chmod-socket: 'rw-rw----' (expected: three octal digits as for chmod, e.g. 660)"),
@@ -226,7 +226,7 @@ public class LauncherOptionsTest
 
         assertEquals(List.of(
             "--buffer-size: '1' (expected: a whole number from 512 to 65535)",
-            "--threads: '0' (expected: a whole number from 8 to 100000)",
+            "--threads: '0' (expected: a whole number from 1 to 100000)",
             "--environment: 'ee7' (expected: one of ee8, ee10, ee11)",
             "nothing to listen on (expected: at least one --socket or --http-socket, e.g. --socket 127.0.0.1:3031)",
             "nothing to deploy (expected: --war FILE, --mount PATH=FILE, --app CLASS or --jwsgi CLASS:METHOD)"), problems);
@@ -342,7 +342,7 @@ public class LauncherOptionsTest
         assertEquals(12, fromEnvironment.getThreads());
         assertEquals(8081, fromEnvironment.getHttpSockets().get(0).getPort());
         assertEquals(16, overridden.getThreads());
-        assertEquals(List.of("environment UWSGI_THREADS: threads: 'x' (expected: a whole number from 8 to 100000)"),
+        assertEquals(List.of("environment UWSGI_THREADS: threads: 'x' (expected: a whole number from 1 to 100000)"),
             LauncherOptions.parse(withEnvironment(Map.of("UWSGI_THREADS", "x")), withMinimum()).validate());
     }
 
@@ -363,7 +363,7 @@ public class LauncherOptionsTest
     {
         Path config = ini("bad.ini", "[uwsgi]", "http-socket = 127.0.0.1:8080", "threads = many", "war = " + war);
 
-        assertEquals(List.of(config + ":3: threads: 'many' (expected: a whole number from 8 to 100000)"), LauncherOptions.parse(config.toString()).validate());
+        assertEquals(List.of(config + ":3: threads: 'many' (expected: a whole number from 1 to 100000)"), LauncherOptions.parse(config.toString()).validate());
     }
 
     @Test

@@ -2,6 +2,10 @@ package io.github.jettyuwsgi.launcher;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +13,15 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the assembler checks before it loads any environment; deploying real WARs is tested end to end in
@@ -80,5 +88,28 @@ public class ServerAssemblerTest
         assertEquals(2, problems.size(), problems::toString);
         assertEquals("WAR " + shop + " at /: WEB-INF/web.xml asks for realm 'shop' (expected: --realm shop=FILE)", problems.get(0));
         assertEquals("WAR " + broken + " at /broken: " + broken.toAbsolutePath() + ": cannot read WEB-INF/web.xml", problems.get(1));
+    }
+
+    @Test
+    public void testThreadsCountRequestThreadsTheSocketsGetTheirsOnTop() throws Exception
+    {
+        // uWSGI configs often say threads = 1 or 2; Jetty refuses to start a pool its sockets alone would exhaust
+        LauncherOptions options = LauncherOptions.parse("--socket", "127.0.0.1:0", "--http-socket", "127.0.0.1:0", "--threads", "1");
+        Server server = new ServerAssembler(options, new EnvironmentLoader(dir.resolve("no-home"))).assemble();
+        int socketThreads = ServerAssembler.socketThreads(server);
+        assertTrue(socketThreads >= 4, "two sockets, each with at least one acceptor and one selector: " + socketThreads);
+        assertEquals(1 + socketThreads, ((QueuedThreadPool)server.getThreadPool()).getMaxThreads());
+        server.start();
+        try
+        {
+            int port = ((ServerConnector)server.getConnectors()[1]).getLocalPort();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, response.statusCode(), "a request runs on the one request thread: nothing is deployed at /");
+        }
+        finally
+        {
+            server.stop();
+        }
     }
 }
