@@ -83,7 +83,7 @@ final class ProcessSettings
     {
         if (logFile == null)
         {
-            LOG.info("{}: no logto file, the log goes to standard error; nothing to reopen", why);
+            LOG.info("{}: the log goes to standard error (no logto file); nothing to reopen", why);
             return;
         }
         try

@@ -73,7 +73,8 @@ final class Reloader
     {
         long start = System.nanoTime();
         // uWSGI reopens logto when it re-executes itself (with log-reopen): a rotated log is let go here too
-        processSettings.reopenLog("graceful reload (" + why + ")");
+        if (processSettings.hasLogFile())
+            processSettings.reopenLog("graceful reload (" + why + ")");
         LOG.info("graceful reload ({}): reading the configuration again", why);
         HostFacts now = HostFacts.current();
         HostFacts facts = new HostFacts(now.workingDirectory(), now.environment(), now.hostname(), now.cpus(), now.uid(), now.user(),
