@@ -28,12 +28,14 @@ class EmperorIT
 
     /**
      * @return a vassal file: its socket in {@code run/} next to the vassals directory ({@code %v}), named after the
-     * file ({@code %n}), and the legacy WAR at {@code contextPath}
+     * file ({@code %n}), the legacy WAR at {@code contextPath}, and an {@code env} line, which a vassal's JVM must be
+     * able to apply
      */
     private static String vassal(String contextPath)
     {
         return "[uwsgi]\n" +
             "socket = %v/../run/%n.sock\n" +
+            "env = VASSAL_NAME=%n\n" +
             "mount = " + contextPath + "=" + LauncherRun.war(FeaturesWarChecks.LEGACY_WAR).toAbsolutePath() + "\n";
     }
 

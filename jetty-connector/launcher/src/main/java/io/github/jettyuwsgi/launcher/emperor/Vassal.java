@@ -152,8 +152,9 @@ final class Vassal
                 state = State.STOPPING;
                 Process stopping = process;
                 LOG.info("[emperor] vassal {}: {}, graceful stop (SIGTERM to pid {})", name, why, stopping.pid());
-                // destroy() is SIGTERM on Unix
-                stopping.destroy();
+                // SIGTERM through the handle: Process.destroy() also closes the vassal's stdin, the emperor pipe, which
+                // the vassal would take for a lost emperor and exit 0 in a race with the SIGTERM's 143
+                stopping.toHandle().destroy();
                 kill = emperor.schedule(() -> kill(stopping), emperor.getStopTimeoutMillis());
             }
             case WAITING, BROKEN ->

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.jettyuwsgi.launcher.Launcher;
+
 /**
  * How the {@link Emperor} starts a vassal: a JVM of its own, the same {@code java} with the same JVM options and
  * class path as the emperor, running {@link VassalMain} on the vassal file, as uWSGI's emperor runs
@@ -49,6 +51,8 @@ final class VassalCommand implements VassalSpawner
         List<String> jvm = new ArrayList<>();
         jvm.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         jvm.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // what java -jar's manifest grants the launcher, which a class-path start does not: a vassal's env needs it
+        jvm.addAll(Launcher.JVM_OPTIONS);
         jvm.add("-cp");
         jvm.add(absoluteClassPath(System.getProperty("java.class.path")));
         jvm.add(VassalMain.class.getName());
