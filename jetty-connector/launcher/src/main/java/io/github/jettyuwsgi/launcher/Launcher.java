@@ -168,6 +168,9 @@ public final class Launcher
             }
         }
 
+        // the one line that says everything is in place, pidfile and master-fifo included: scripts and tests wait for it
+        LOG.info("ready: pid {}, {} uwsgi socket(s), {} http socket(s), {} request thread(s)", ProcessHandle.current().pid(),
+            options.getUwsgiSockets().size(), options.getHttpSockets().size(), options.getThreads());
         try
         {
             server.join();

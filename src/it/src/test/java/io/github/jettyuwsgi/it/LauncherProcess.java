@@ -19,10 +19,10 @@ public final class LauncherProcess extends ManagedProcess
 {
     public static final String MAX_HEAP = "256m";
     /**
-     * What the launcher's log says once every connector is open and every WAR deployed: Jetty's
-     * {@code Server.doStart} logs "Started oejs.Server@...".
+     * What the launcher's log says once every connector is open, every WAR deployed and the pidfile written:
+     * "ready: pid N, ...".
      */
-    private static final Pattern STARTED = Pattern.compile("Started (oejs|org\\.eclipse\\.jetty\\.server)\\.Server@");
+    private static final Pattern STARTED = Pattern.compile("Launcher:main: ready: pid [0-9]+");
 
     private final Builder config;
 

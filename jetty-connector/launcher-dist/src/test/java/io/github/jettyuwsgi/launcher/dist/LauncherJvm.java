@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class LauncherJvm implements AutoCloseable
 {
-    private static final Pattern STARTED = Pattern.compile("Started (oejs|org\\.eclipse\\.jetty\\.server)\\.Server@");
+    private static final Pattern STARTED = Pattern.compile("Launcher:main: ready: pid [0-9]+");
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class LauncherRun implements AutoCloseable
 {
     /** Jetty's own line once every connector is open and every WAR deployed. */
-    private static final Pattern STARTED = Pattern.compile("Started (oejs|org\\.eclipse\\.jetty\\.server)\\.Server@");
+    private static final Pattern STARTED = Pattern.compile("Launcher:main: ready: pid [0-9]+");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -78,7 +78,7 @@ final class LauncherRun implements AutoCloseable
     }
 
     /**
-     * Starts the launcher and waits until Jetty says it started.
+     * Starts the launcher and waits until it says it is ready (server started, pidfile and master-fifo in place).
      *
      * @param workDirectory the launcher's working directory, which also receives its output
      * @param args the command line after {@code -jar jetty-uwsgi-launcher.jar}

@@ -25,7 +25,6 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.Jetty;
 import org.eclipse.jetty.util.ajax.JSON;
-import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
  * Builds uWSGI's stats document (the JSON that {@code uwsgitop} and the Prometheus uwsgi exporters read) from
@@ -48,16 +47,19 @@ public final class StatsDocument
     private final long uid;
     private final long gid;
     private final long spawnSeconds;
+    private final int coreCount;
 
     /**
      * @param server the server described
      * @param requests the statistics around the server's whole handler
      * @param uid the process's uid, -1 if unknown
      * @param gid the process's gid, -1 if unknown
+     * @param cores the request threads ({@code threads}): the pool also holds the sockets' threads, which are no cores
      */
-    public StatsDocument(Server server, RequestStatistics requests, long uid, long gid)
+    public StatsDocument(Server server, RequestStatistics requests, long uid, long gid, int cores)
     {
         this.server = server;
+        this.coreCount = cores;
         this.requests = requests;
         this.uid = uid;
         this.gid = gid;
@@ -272,12 +274,12 @@ public final class StatsDocument
 
     /**
      * uWSGI's cores are a worker's request slots, one per thread. Jetty's requests are not bound to a thread (an async
-     * request holds none), so a core here is one slot of the pool's maximum size: the first {@code active} of them are
-     * in a request, and per-core counters, which Jetty does not keep, are 0.
+     * request holds none), so a core here is one of the {@code threads} request slots: the first {@code active} of them
+     * are in a request, and per-core counters, which Jetty does not keep, are 0.
      */
     private List<Map<String, Object>> cores(long active)
     {
-        int slots = server.getThreadPool() instanceof ThreadPool.SizedThreadPool pool ? pool.getMaxThreads() : 0;
+        int slots = coreCount;
         List<Map<String, Object>> cores = new ArrayList<>(slots);
         for (int id = 0; id < slots; id++)
         {

@@ -59,7 +59,7 @@ public final class StatsServer
         RequestStatistics requests = new RequestStatistics(server.getHandler());
         server.setHandler(requests);
         HostFacts facts = HostFacts.current();
-        StatsDocument document = new StatsDocument(server, requests, facts.uid(), facts.gid());
+        StatsDocument document = new StatsDocument(server, requests, facts.uid(), facts.gid(), options.getThreads());
         server.addBean(new StatsSocket(newConnector(server, address, options.getChmodSocket(), new StatsConnectionFactory(document::toJson, options.isStatsHttp()))));
     }
 

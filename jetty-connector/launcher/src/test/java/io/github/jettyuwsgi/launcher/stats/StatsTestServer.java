@@ -49,10 +49,12 @@ final class StatsTestServer implements AutoCloseable
 
     StatsTestServer(String... statsOptions) throws Exception
     {
-        String[] args = new String[2 + statsOptions.length];
+        String[] args = new String[4 + statsOptions.length];
         args[0] = "--http-socket";
         args[1] = "127.0.0.1:0";
-        System.arraycopy(statsOptions, 0, args, 2, statsOptions.length);
+        args[2] = "--threads";
+        args[3] = Integer.toString(THREADS);
+        System.arraycopy(statsOptions, 0, args, 4, statsOptions.length);
         options = LauncherOptions.parse(args);
         QueuedThreadPool pool = new QueuedThreadPool(THREADS);
         server = new Server(pool);
