@@ -96,6 +96,9 @@ final class Reloader
         warnIfChanged("disable-logging", options.isDisableLogging(), reloaded.isDisableLogging());
         warnIfChanged("logto", options.getLogTo(), reloaded.getLogTo());
         warnIfChanged("harakiri", options.getHarakiri(), reloaded.getHarakiri());
+        warnIfChanged("subscriptions", subscriptionValues(options), subscriptionValues(reloaded));
+        warnIfChanged("subscribe-freq", options.getSubscribeFreq(), reloaded.getSubscribeFreq());
+        warnIfChanged("stats", options.getStats(), reloaded.getStats());
         try
         {
             // the new applications start with the new env, which the running ones see from now on: one process, one environment
@@ -124,6 +127,11 @@ final class Reloader
             if (options != reloaded)
                 processSettings.applyEnvironment(options.getEnv());
         }
+    }
+
+    private static List<String> subscriptionValues(LauncherOptions options)
+    {
+        return options.getSubscriptions().stream().map(subscription -> subscription.key() + " = " + subscription.value()).toList();
     }
 
     private static void warnIfChanged(String what, Object before, Object after)
