@@ -5,12 +5,16 @@ import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Set;
 
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -23,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Unix-domain socket connector for uwsgi frontends, adding the two things operators expect from uWSGI that Jetty's
+ * A Unix-domain socket connector for uwsgi frontends, adding the things operators expect from uWSGI that Jetty's
  * {@link UnixDomainServerConnector} lacks: a socket file left by a crashed process does not block the next start, and the
- * socket gets a configurable mode ({@code chmod-socket}, e.g. {@code 660} so nginx's group can connect).
+ * socket gets a configurable mode ({@code chmod-socket}, e.g. {@code 660} so nginx's group can connect) and owner
+ * ({@code chown-socket}, e.g. {@code app:www-data}).
  *
  * <p>A socket file is removed before binding only when nothing accepts connections on it; a live socket of another
  * process is never taken over, and a path that is not a socket is never deleted.</p>
@@ -36,6 +41,7 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiUnixDomainConnector.class);
 
     private String socketMode;
+    private String socketOwner;
 
     public UwsgiUnixDomainConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
     {
@@ -63,6 +69,24 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
         this.socketMode = socketMode;
     }
 
+    @ManagedAttribute("The owner applied to the socket file after bind, USER[:GROUP] as for chown, or null to leave it")
+    public String getSocketOwner()
+    {
+        return socketOwner;
+    }
+
+    /**
+     * @param socketOwner {@code USER}, {@code USER:GROUP} or {@code :GROUP}, names or numeric ids, as uWSGI's
+     * {@code chown-socket}; null leaves the owner of the process that binds. Checked at start, when the names are looked
+     * up.
+     */
+    public void setSocketOwner(String socketOwner)
+    {
+        if (socketOwner != null && (socketOwner.isBlank() || socketOwner.equals(":") || socketOwner.indexOf(':') != socketOwner.lastIndexOf(':')))
+            throw new IllegalArgumentException("socket owner: '" + socketOwner + "' (expected: USER, USER:GROUP or :GROUP)");
+        this.socketOwner = socketOwner;
+    }
+
     @Override
     protected void doStart() throws Exception
     {
@@ -72,6 +96,34 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
         super.doStart();
         if (path != null && socketMode != null)
             Files.setPosixFilePermissions(path, toPermissions(socketMode));
+        if (path != null && socketOwner != null)
+            chown(path, socketOwner);
+    }
+
+    private static void chown(Path path, String owner) throws IOException
+    {
+        int colon = owner.indexOf(':');
+        String user = colon < 0 ? owner : owner.substring(0, colon);
+        String group = colon < 0 ? "" : owner.substring(colon + 1);
+        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        try
+        {
+            // the JDK's lookup takes a name, or a number when no such name exists, as chown(1) does
+            if (!user.isEmpty())
+                view.setOwner(lookup.lookupPrincipalByName(user));
+            if (!group.isEmpty())
+                view.setGroup(lookup.lookupPrincipalByGroupName(group));
+        }
+        catch (UserPrincipalNotFoundException x)
+        {
+            throw new IOException("socket owner: no such " + (x.getName().equals(user) ? "user" : "group") + " '" + x.getName() +
+                "' for " + path + " (expected: a name or id known to this system)", x);
+        }
+        catch (FileSystemException x)
+        {
+            throw new IOException("socket owner: cannot chown " + path + " to " + owner + ": " + x.getReason() + " (expected: the launcher running as root, or as the owner and a member of the group)", x);
+        }
     }
 
     private static void removeStaleSocket(Path path) throws IOException

@@ -46,6 +46,8 @@ public final class LauncherOptions
 {
     /** uWSGI's {@code buffer-size}: the largest uwsgi vars block accepted, the most a 16-bit datasize can say. */
     public static final int DEFAULT_BUFFER_SIZE = UwsgiConfiguration.DEFAULT_MAX_VARS_SIZE;
+    /** uWSGI's {@code listen}: the sockets' listen backlog. */
+    public static final int DEFAULT_LISTEN = 100;
     /** The maximum number of request threads: Jetty's own default. */
     public static final int DEFAULT_THREADS = 200;
     /** uWSGI's smallest {@code threads}: the sockets' own threads come on top (see ServerAssembler). */
@@ -110,6 +112,10 @@ public final class LauncherOptions
             (options, entry) -> options.classpath.add(Path.of(entry.displayValue()))),
         CHMOD_SOCKET("chmod-socket", "MODE", false, "permission bits of the Unix sockets, e.g. 660; alone: 666 (default: the umask's)",
             LauncherOptions::setChmodSocket),
+        CHOWN_SOCKET("chown-socket", "USER[:GROUP]", false, "owner of the Unix sockets, names or ids, e.g. app:www-data (needs root)",
+            LauncherOptions::setChownSocket),
+        LISTEN("listen", "N", false, "the sockets' listen backlog: connections the kernel queues before they are accepted, capped by net.core.somaxconn (default: " + DEFAULT_LISTEN + ", as uWSGI)",
+            (options, entry) -> options.listen = options.parseNumber(entry, entry.displayValue(), 1, 65_535, DEFAULT_LISTEN)),
         BUFFER_SIZE("buffer-size", "BYTES", false, "largest uwsgi vars block accepted, " + UwsgiConfiguration.MIN_MAX_VARS_SIZE + " to " + Uwsgi.MAX_DATASIZE + "; 32k means 32768 and 64k means 65535 (default: " + DEFAULT_BUFFER_SIZE + ")",
             LauncherOptions::setBufferSize),
         REALM("realm", "NAME=FILE", true, "a login realm for BASIC and FORM security: a properties file of 'user: password[,role...]' lines; NAME must match the WAR's <realm-name>",
@@ -254,6 +260,9 @@ public final class LauncherOptions
     private Mount war;
     private String chmodSocket;
     private String chmodSocketSource;
+    private String chownSocket;
+    private String chownSocketSource;
+    private int listen = DEFAULT_LISTEN;
     private int bufferSize = DEFAULT_BUFFER_SIZE;
     private int threads = DEFAULT_THREADS;
     private String environment;
@@ -634,6 +643,16 @@ public final class LauncherOptions
             problems.add(chmodSocketSource + ": '" + value + "' (expected: three octal digits as for chmod, e.g. 660)");
     }
 
+    private void setChownSocket(ConfigEntry entry)
+    {
+        String value = entry.displayValue();
+        chownSocketSource = source(entry);
+        if (value.isBlank() || value.equals(":") || value.indexOf(':') != value.lastIndexOf(':'))
+            problems.add(chownSocketSource + ": '" + value + "' (expected: USER, USER:GROUP or :GROUP, e.g. app:www-data)");
+        else
+            chownSocket = value;
+    }
+
     private void setBufferSize(ConfigEntry entry)
     {
         String value = entry.displayValue();
@@ -748,6 +767,8 @@ public final class LauncherOptions
         }
         if (chmodSocket != null && getAllSockets().stream().noneMatch(ListenAddress::isUnix))
             all.add(chmodSocketSource + ": " + chmodSocket + " but no Unix socket is given (expected: a --socket or --http-socket with a path)");
+        if (chownSocket != null && getAllSockets().stream().noneMatch(ListenAddress::isUnix))
+            all.add(chownSocketSource + ": " + chownSocket + " but no Unix socket is given (expected: a --socket or --http-socket with a path)");
 
         List<Mount> deployments = getDeployments();
         if (!deploymentGiven)
@@ -1151,5 +1172,21 @@ public final class LauncherOptions
     public int getEmperorFreq()
     {
         return emperorFreq;
+    }
+
+    /**
+     * @return the owner for Unix sockets, {@code USER[:GROUP]}, or null to leave the process's
+     */
+    public String getChownSocket()
+    {
+        return chownSocket;
+    }
+
+    /**
+     * @return the listen backlog of every socket ({@code listen})
+     */
+    public int getListen()
+    {
+        return listen;
     }
 }

@@ -89,6 +89,8 @@ final class Reloader
         reloaded.getNotices().forEach(notice -> LOG.warn("{}", notice));
         warnIfChanged("sockets", options.getUwsgiSockets() + " " + options.getHttpSockets(), reloaded.getUwsgiSockets() + " " + reloaded.getHttpSockets());
         warnIfChanged("chmod-socket", options.getChmodSocket(), reloaded.getChmodSocket());
+        warnIfChanged("chown-socket", options.getChownSocket(), reloaded.getChownSocket());
+        warnIfChanged("listen", options.getListen(), reloaded.getListen());
         warnIfChanged("buffer-size", options.getBufferSize(), reloaded.getBufferSize());
         warnIfChanged("threads", options.getThreads(), reloaded.getThreads());
         warnIfChanged("realm", options.getRealms(), reloaded.getRealms());

@@ -96,6 +96,7 @@ public final class ServerAssembler
         threadPool.setName("jetty-uwsgi");
         Server server = new Server(threadPool);
 
+        warnIfBacklogCapped(options.getListen());
         HttpConfiguration httpConfiguration = newHttpConfiguration();
         UwsgiConfiguration uwsgiConfiguration = new UwsgiConfiguration();
         uwsgiConfiguration.setMaxVarsSize(options.getBufferSize());
@@ -137,6 +138,24 @@ public final class ServerAssembler
         server.setStopTimeout(LauncherOptions.STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(true);
         return server;
+    }
+
+    /**
+     * uWSGI refuses to start when {@code listen} exceeds the kernel's limit; the kernel silently caps the backlog, so a
+     * warning says what the sockets really get.
+     */
+    private static void warnIfBacklogCapped(int listen)
+    {
+        try
+        {
+            int somaxconn = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).strip());
+            if (listen > somaxconn)
+                LOG.warn("listen = {} is more than the kernel allows (net.core.somaxconn = {}): the sockets get a backlog of {}; raise it with sysctl", listen, somaxconn, somaxconn);
+        }
+        catch (IOException | NumberFormatException x)
+        {
+            // not Linux: nothing to compare with
+        }
     }
 
     /**
@@ -260,6 +279,8 @@ public final class ServerAssembler
             UwsgiUnixDomainConnector connector = new UwsgiUnixDomainConnector(server, factory);
             connector.setUnixDomainPath(address.getUnixPath());
             connector.setSocketMode(options.getChmodSocket());
+            connector.setSocketOwner(options.getChownSocket());
+            connector.setAcceptQueueSize(options.getListen());
             connector.addEventListener(new LifeCycle.Listener()
             {
                 @Override
@@ -277,6 +298,7 @@ public final class ServerAssembler
         ServerConnector connector = new ServerConnector(server, factory);
         connector.setHost(address.getHost());
         connector.setPort(address.getPort());
+        connector.setAcceptQueueSize(options.getListen());
         connector.addEventListener(new LifeCycle.Listener()
         {
             @Override

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -111,5 +112,21 @@ public class ServerAssemblerTest
         {
             server.stop();
         }
+    }
+
+    @Test
+    public void testListenAndChownSocketReachTheConnectors() throws Exception
+    {
+        Path socket = dir.resolve("app.sock");
+        LauncherOptions options = LauncherOptions.parse("--socket", socket.toString(), "--http-socket", "127.0.0.1:0",
+            "--listen", "7", "--chown-socket", "nobody:nogroup");
+        Server server = new ServerAssembler(options, new EnvironmentLoader(dir.resolve("no-home"))).assemble();
+
+        UwsgiUnixDomainConnector unix = (UwsgiUnixDomainConnector)server.getConnectors()[0];
+        assertEquals(7, unix.getAcceptQueueSize());
+        assertEquals("nobody:nogroup", unix.getSocketOwner());
+        assertEquals(7, ((ServerConnector)server.getConnectors()[1]).getAcceptQueueSize());
+        assertEquals(LauncherOptions.DEFAULT_LISTEN, ((ServerConnector)new ServerAssembler(LauncherOptions.parse("--http-socket", "127.0.0.1:0"),
+            new EnvironmentLoader(dir.resolve("no-home"))).assemble().getConnectors()[0]).getAcceptQueueSize(), "uWSGI's default backlog");
     }
 }

@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -42,6 +44,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -508,6 +511,53 @@ public class UwsgiConnectionTest
     {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> unixConnector.setSocketMode("66"));
         assertEquals("socket mode: '66' (expected: three octal digits, e.g. 660)", x.getMessage());
+    }
+
+    @Test
+    public void testSocketOwnerIsAppliedAfterBind() throws Exception
+    {
+        // chown to another user needs root, which CI and this project's test machines are; elsewhere there is nothing to test
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
+        Path path = socketDir.resolve("owned.sock");
+        UwsgiUnixDomainConnector owned = new UwsgiUnixDomainConnector(server, 1, 1, new UwsgiConnectionFactory());
+        owned.setUnixDomainPath(path);
+        owned.setSocketOwner("nobody:nogroup");
+        server.addConnector(owned);
+        try
+        {
+            owned.start();
+            PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            assertEquals("nobody", attributes.owner().getName());
+            assertEquals("nogroup", attributes.group().getName());
+        }
+        finally
+        {
+            owned.stop();
+            server.removeConnector(owned);
+            Files.deleteIfExists(path);
+        }
+    }
+
+    @Test
+    public void testUnknownSocketOwnerFailsTheStart() throws Exception
+    {
+        Path path = socketDir.resolve("unowned.sock");
+        UwsgiUnixDomainConnector owned = new UwsgiUnixDomainConnector(server, 1, 1, new UwsgiConnectionFactory());
+        owned.setUnixDomainPath(path);
+        owned.setSocketOwner(":no-such-group-here");
+        server.addConnector(owned);
+        try
+        {
+            IOException x = assertThrows(IOException.class, owned::start);
+            assertEquals("socket owner: no such group 'no-such-group-here' for " + path + " (expected: a name or id known to this system)", x.getMessage());
+        }
+        finally
+        {
+            owned.stop();
+            server.removeConnector(owned);
+            Files.deleteIfExists(path);
+        }
+        assertThrows(IllegalArgumentException.class, () -> owned.setSocketOwner("a:b:c"));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle)
