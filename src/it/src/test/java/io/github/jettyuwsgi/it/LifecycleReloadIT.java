@@ -1,17 +1,21 @@
 package io.github.jettyuwsgi.it;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -24,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Graceful reload under steady load through a real nginx: five SIGHUPs and one {@code touch-reload}, each redeploying
- * the WAR while the listening sockets stay open, and not one request failing, as seen by the client behind nginx.
+ * the WAR while the listening sockets stay open, and not one request failing, as seen by the client behind nginx; and
+ * a graceful stop (SIGTERM) that lets the requests in flight through nginx finish.
  */
 class LifecycleReloadIT
 {
@@ -87,6 +92,76 @@ class LifecycleReloadIT
             assertEquals(0, load.failed.get(), () -> load.failed.get() + " failed of " + (load.ok.get() + load.failed.get()) + ":\n" + failures + "\n" + launcher.describeLog() + "\n" + nginx.describeLog());
             assertTrue(load.ok.get() >= 200, () -> "too little load to mean anything: " + load.ok.get() + " requests\n" + launcher.describeLog());
             System.out.println("LifecycleReloadIT: " + load.ok.get() + " requests through nginx, 6 reloads, 0 failed");
+        }
+    }
+
+    @Test
+    void testSigtermLetsRequestsInFlightThroughNginxFinish() throws Exception
+    {
+        ItSettings settings = ItSettings.fromSystemProperties();
+        Path workDir = Files.createDirectories(settings.workDir().resolve("lifecycle-sigterm"));
+        Path socketDirectory = Files.createTempDirectory("jetty-uwsgi-it-");
+        int[] ports = FreePorts.allocate(7);
+        try (LauncherProcess launcher = LauncherProcess.builder(settings.launcherJar())
+            .uwsgiSocket(ports[0])
+            .uwsgiUnixSocket(socketDirectory.resolve("uwsgi.sock"))
+            .httpSocket(ports[1])
+            .mount("/streaming", settings.streamingWar())
+            .option("--stats", FreePorts.LOOPBACK + ":" + ports[6])
+            .logFile(workDir.resolve("launcher.log"))
+            .start();
+             NginxProcess nginx = NginxProcess.builder(workDir.resolve("nginx"))
+                 .template(NginxLauncherRig.TEMPLATE)
+                 .include("uwsgi_params", "/nginx/uwsgi_params")
+                 .set("LAUNCHER_UWSGI_PORT", launcher.uwsgiPort())
+                 .set("LAUNCHER_UWSGI_UNIX_SOCKET", launcher.uwsgiUnixSocket())
+                 .set("LAUNCHER_HTTP_PORT", launcher.httpPort())
+                 .listen("NGINX_UWSGI_TCP_PORT", ports[2])
+                 .listen("NGINX_UWSGI_UNIX_PORT", ports[3])
+                 .listen("NGINX_UWSGI_HTTPS_VAR_PORT", ports[4])
+                 .listen("NGINX_HTTP_PROXY_PORT", ports[5])
+                 .start())
+        {
+            // async requests that answer 2 s after they arrive: in flight, without a thread, when SIGTERM comes
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+            for (String port : List.of("NGINX_UWSGI_TCP_PORT", "NGINX_UWSGI_UNIX_PORT", "NGINX_UWSGI_TCP_PORT", "NGINX_UWSGI_UNIX_PORT"))
+            {
+                URI uri = URI.create("http://" + FreePorts.LOOPBACK + ":" + nginx.port(port) + "/streaming/async?delay=2000");
+                inFlight.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            launcher.awaitReady("4 requests in flight at the launcher", () -> requestsInFlight(ports[6]) == 4, Duration.ofSeconds(10));
+
+            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(launcher.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill -TERM");
+
+            for (CompletableFuture<HttpResponse<String>> request : inFlight)
+            {
+                HttpResponse<String> response = request.get(30, TimeUnit.SECONDS);
+                assertEquals(200, response.statusCode(), () -> response.body() + launcher.describeLog());
+                assertEquals("async ok after 2000 ms", response.body().strip());
+            }
+            assertTrue(launcher.waitFor(Duration.ofSeconds(20)), () -> "launcher still running after SIGTERM\n" + launcher.describeLog());
+        }
+    }
+
+    /**
+     * @return how many requests the launcher is in now, from its stats document (uWSGI's cores in a request)
+     */
+    private static int requestsInFlight(int statsPort)
+    {
+        try (Socket socket = new Socket(FreePorts.LOOPBACK, statsPort))
+        {
+            String document = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher busy = Pattern.compile("\"in_request\":1\\b").matcher(document);
+            int count = 0;
+            while (busy.find())
+                count++;
+            return count;
+        }
+        catch (IOException x)
+        {
+            return -1;
         }
     }
 
