@@ -3,6 +3,7 @@ package io.github.jettyuwsgi.launcher;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -13,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.jettyuwsgi.launcher.stats.ListenBacklogs;
 import io.github.jettyuwsgi.launcher.stats.StatsServer;
 import io.github.jettyuwsgi.launcher.subscribe.SubscriptionClient;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
@@ -24,6 +27,7 @@ import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -38,6 +42,7 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.IO;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -126,6 +131,9 @@ public final class ServerAssembler
         // As uWSGI: one line per request unless disable-logging; the line goes to SLF4J like the rest of the log.
         if (!options.isDisableLogging())
             server.setRequestLog(new UwsgiRequestLog(options.getLogFormat()));
+        // Jetty's own beans in the platform MBeanServer (jconsole, JMX exporters), for every launcher; InheritedListener
+        // registers the whole tree, contexts deployed later by a reload included
+        server.addBean(new MBeanContainer(ManagementFactory.getPlatformMBeanServer()));
         StatsServer.attach(server, options);
         SubscriptionClient.attach(server, options);
         // uWSGI's threads are request threads; Jetty's sockets lease their acceptor and selector threads from the same
@@ -146,16 +154,9 @@ public final class ServerAssembler
      */
     private static void warnIfBacklogCapped(int listen)
     {
-        try
-        {
-            int somaxconn = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).strip());
-            if (listen > somaxconn)
-                LOG.warn("listen = {} is more than the kernel allows (net.core.somaxconn = {}): the sockets get a backlog of {}; raise it with sysctl", listen, somaxconn, somaxconn);
-        }
-        catch (IOException | NumberFormatException x)
-        {
-            // not Linux: nothing to compare with
-        }
+        OptionalInt somaxconn = ListenBacklogs.somaxconn();
+        if (somaxconn.isPresent() && listen > somaxconn.getAsInt())
+            LOG.warn("listen = {} is more than the kernel allows (net.core.somaxconn = {}): the sockets get a backlog of {}; raise it with sysctl", listen, somaxconn.getAsInt(), somaxconn.getAsInt());
     }
 
     /**
@@ -304,7 +305,7 @@ public final class ServerAssembler
             @Override
             public void lifeCycleStarted(LifeCycle event)
             {
-                String host = address.getHost() == null ? "*" : address.getHost().indexOf(':') >= 0 ? "[" + address.getHost() + "]" : address.getHost();
+                String host = address.getHost() == null ? "*" : HostPort.normalizeHost(address.getHost());
                 LOG.info("{} socket bound: {}:{}{}", kind, host, connector.getLocalPort(), address.isAllInterfaces() ? " (all interfaces)" : "");
             }
         });

@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.launcher;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import javax.management.ObjectName;
 
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import org.eclipse.jetty.server.Server;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,6 +115,7 @@ public class ServerAssemblerTest
         finally
         {
             server.stop();
+            server.destroy();
         }
     }
 
@@ -128,5 +133,23 @@ public class ServerAssemblerTest
         assertEquals(7, ((ServerConnector)server.getConnectors()[1]).getAcceptQueueSize());
         assertEquals(LauncherOptions.DEFAULT_LISTEN, ((ServerConnector)new ServerAssembler(LauncherOptions.parse("--http-socket", "127.0.0.1:0"),
             new EnvironmentLoader(dir.resolve("no-home"))).assemble().getConnectors()[0]).getAcceptQueueSize(), "uWSGI's default backlog");
+    }
+
+    @Test
+    public void testJettyBeansInThePlatformMBeanServer() throws Exception
+    {
+        Server server = new ServerAssembler(LauncherOptions.parse("--http-socket", "127.0.0.1:0"), new EnvironmentLoader(dir.resolve("no-home"))).assemble();
+        server.start();
+        try
+        {
+            Set<ObjectName> pools = ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("org.eclipse.jetty.util.thread:type=queuedthreadpool,*"), null);
+            assertFalse(pools.isEmpty(), "Jetty's QueuedThreadPool MBean is registered");
+        }
+        finally
+        {
+            server.stop();
+            // unregisters its beans from the MBeanServer this JVM's other tests share
+            server.destroy();
+        }
     }
 }

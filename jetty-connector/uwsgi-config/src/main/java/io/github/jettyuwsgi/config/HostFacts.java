@@ -111,9 +111,10 @@ public record HostFacts(Path workingDirectory, Map<String, String> environment, 
         // uWSGI uses gethostname(2); on Linux that is the kernel's hostname, which a DNS lookup could rename.
         try
         {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            // by lines: procfs reports a size of 0, and a one-byte read at a time is not what sysctl files are made for
+            return Files.readAllLines(Path.of("/proc/sys/kernel/hostname")).get(0).strip();
         }
-        catch (IOException x)
+        catch (IOException | IndexOutOfBoundsException x)
         {
             try
             {

@@ -9,18 +9,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
  * The accept queues of the listening TCP sockets of this machine, as Linux shows them in {@code /proc/net/tcp} and
  * {@code /proc/net/tcp6}: for a socket in state LISTEN the {@code rx_queue} column is the number of connections
  * waiting to be accepted, the number uWSGI reads with {@code TCP_INFO} ({@code tcpi_unacked}) for a socket's
- * {@code queue}. (The backlog limit, uWSGI's {@code max_queue}, is not in these files.) Read once per stats document;
- * empty where the files do not exist.
+ * {@code queue}. (The backlog limit, uWSGI's {@code max_queue}, is not in these files: {@link #somaxconn()} caps it.)
+ * Read once per stats document; empty where the files do not exist.
  */
-final class ListenBacklogs
+public final class ListenBacklogs
 {
     private static final String LISTEN = "0A";
+    private static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
+
+    /**
+     * @return the kernel's cap on every listen backlog ({@code net.core.somaxconn}), empty where it cannot be read
+     */
+    public static OptionalInt somaxconn()
+    {
+        try
+        {
+            // by lines: Files.readString trusts the size procfs reports, and reads "4" of "4096"
+            return OptionalInt.of(Integer.parseInt(Files.readAllLines(SOMAXCONN).get(0).strip()));
+        }
+        catch (IOException | NumberFormatException | IndexOutOfBoundsException x)
+        {
+            // not Linux
+            return OptionalInt.empty();
+        }
+    }
 
     /**
      * @param address where the socket listens

@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.Jetty;
 import org.eclipse.jetty.util.ajax.JSON;
 
@@ -40,7 +41,6 @@ public final class StatsDocument
 {
     /** The listen backlog Java asks for when a connector's accept queue size is 0 ({@code ServerSocketChannel.bind}). */
     private static final int JDK_DEFAULT_BACKLOG = 50;
-    private static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
 
     private final Server server;
     private final RequestStatistics requests;
@@ -121,7 +121,7 @@ public final class StatsDocument
             String name;
             if (connector instanceof ServerConnector tcp)
             {
-                String host = tcp.getHost() == null ? "" : tcp.getHost().indexOf(':') >= 0 ? "[" + tcp.getHost() + "]" : tcp.getHost();
+                String host = tcp.getHost() == null ? "" : HostPort.normalizeHost(tcp.getHost());
                 name = host + ":" + tcp.getLocalPort();
                 maxQueue = kernelBacklog(tcp.getAcceptQueueSize());
                 ListenBacklogs.Backlog backlog = backlogs.find(localAddress(tcp));
@@ -169,15 +169,7 @@ public final class StatsDocument
     private static long kernelBacklog(int acceptQueueSize)
     {
         long asked = acceptQueueSize < 1 ? JDK_DEFAULT_BACKLOG : acceptQueueSize;
-        try
-        {
-            // by lines: Files.readString can stop short on procfs, whose files report no size
-            return Math.min(asked, Long.parseLong(Files.readAllLines(SOMAXCONN).get(0).trim()));
-        }
-        catch (IOException | RuntimeException x)
-        {
-            return asked;
-        }
+        return Math.min(asked, ListenBacklogs.somaxconn().orElse(Integer.MAX_VALUE));
     }
 
     private static String protocol(ConnectionFactory factory)

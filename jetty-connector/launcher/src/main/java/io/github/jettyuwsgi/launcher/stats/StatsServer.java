@@ -1,18 +1,17 @@
 package io.github.jettyuwsgi.launcher.stats;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 
 import io.github.jettyuwsgi.config.HostFacts;
 import io.github.jettyuwsgi.launcher.LauncherOptions;
 import io.github.jettyuwsgi.launcher.ListenAddress;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
-import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
@@ -20,8 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * uWSGI's stats server for the launcher ({@code stats}, {@code stats-http}), attached by {@code ServerAssembler} to the
- * server it has built, before it starts. Always, Jetty's beans go to the platform MBeanServer (jconsole, JMX
- * exporters). With {@code stats}:
+ * server it has built, before it starts. With {@code stats}:
  *
  * <pre>
  * Server
@@ -50,8 +48,6 @@ public final class StatsServer
      */
     public static void attach(Server server, LauncherOptions options)
     {
-        // InheritedListener: registers every bean of the tree, including contexts deployed later by a reload
-        server.addBean(new MBeanContainer(ManagementFactory.getPlatformMBeanServer()));
 
         ListenAddress address = options.getStats();
         if (address == null)
@@ -126,7 +122,7 @@ public final class StatsServer
             @Override
             public void lifeCycleStarted(LifeCycle event)
             {
-                String host = address.getHost() == null ? "*" : address.getHost().indexOf(':') >= 0 ? "[" + address.getHost() + "]" : address.getHost();
+                String host = address.getHost() == null ? "*" : HostPort.normalizeHost(address.getHost());
                 LOG.info("stats socket bound: {}:{}{}", host, connector.getLocalPort(), kind);
             }
         });

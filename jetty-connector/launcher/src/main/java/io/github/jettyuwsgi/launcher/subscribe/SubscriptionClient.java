@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.AutoLock;
@@ -266,8 +267,7 @@ public final class SubscriptionClient extends ContainerLifeCycle implements Life
                 return ":" + bound.getPort();
             if (!(bound.getAddress() instanceof Inet4Address))
                 LOG.warn("uwsgi socket {} is IPv6, which uWSGI 2.0 routers cannot connect to (expected: an IPv4 socket, or addr=IPv4:PORT in subscribe2)", bound);
-            String host = bound.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort();
+            return HostPort.normalizeHost(bound.getAddress().getHostAddress()) + ":" + bound.getPort();
         }
         catch (IOException | RuntimeException x)
         {

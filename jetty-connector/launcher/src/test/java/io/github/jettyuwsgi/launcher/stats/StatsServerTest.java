@@ -1,7 +1,6 @@
 package io.github.jettyuwsgi.launcher.stats;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -13,9 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.management.ObjectName;
 
 import io.github.jettyuwsgi.launcher.ReloadableApplications;
 import org.eclipse.jetty.server.Handler;
@@ -240,16 +237,6 @@ public class StatsServerTest
                 .noneMatch(connector -> connector.getConnectionFactory(StatsConnectionFactory.class) != null));
             assertFalse(test.server.getHandler() instanceof RequestStatistics);
             assertTrue(test.server.getDescendants(RequestStatistics.class).isEmpty());
-        }
-    }
-
-    @Test
-    public void testJettyBeansInThePlatformMBeanServer() throws Exception
-    {
-        try (StatsTestServer test = new StatsTestServer())
-        {
-            Set<ObjectName> pools = ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("org.eclipse.jetty.util.thread:type=queuedthreadpool,*"), null);
-            assertFalse(pools.isEmpty(), "Jetty's QueuedThreadPool MBean is registered");
         }
     }
 }
