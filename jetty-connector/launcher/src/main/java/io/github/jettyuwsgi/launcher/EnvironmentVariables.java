@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * uWSGI's {@code env} and {@code unenv} for the launcher's own process, applied by {@link ProcessSettings} before any
- * application is deployed, and again by a reload: after {@link #apply(Map)}, {@code System.getenv()} in the
+ * uWSGI's {@code env} and {@code unenv} for the launcher's own process, applied by {@link ProcessSettings} once, before
+ * any application is deployed (a reload does not change them: running requests read the map unsynchronized): after {@link #apply(Map)}, {@code System.getenv()} in the
  * applications answers the configured values, and so does the environment of the child processes they start.
  *
  * <p>The JVM reads its environment once into a map that no API can change. As the test libraries that set

@@ -497,8 +497,8 @@ public final class LauncherOptions
         String value = entry.displayValue();
         int equals = value.indexOf('=');
         String name = equals < 0 ? value : value.substring(0, equals);
-        if (name.isEmpty())
-            problems.add(source(entry) + ": '" + value + "' (expected: KEY=VALUE, or KEY alone to remove it)");
+        if (name.isEmpty() || value.indexOf('\0') >= 0)
+            problems.add(source(entry) + ": '" + value.replace("\0", "\\0") + "' (expected: KEY=VALUE without NUL characters, or KEY alone to remove it)");
         else
             env.put(name, equals < 0 ? null : value.substring(equals + 1));
     }
@@ -506,8 +506,8 @@ public final class LauncherOptions
     private void addUnenv(ConfigEntry entry)
     {
         String name = entry.displayValue();
-        if (name.isEmpty() || name.indexOf('=') >= 0)
-            problems.add(source(entry) + ": '" + name + "' (expected: the name of an environment variable)");
+        if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0)
+            problems.add(source(entry) + ": '" + name.replace("\0", "\\0") + "' (expected: the name of an environment variable)");
         else
             env.put(name, null);
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -101,10 +103,11 @@ final class Reloader
         warnIfChanged("subscriptions", subscriptionValues(options), subscriptionValues(reloaded));
         warnIfChanged("subscribe-freq", options.getSubscribeFreq(), reloaded.getSubscribeFreq());
         warnIfChanged("stats", options.getStats(), reloaded.getStats());
+        // The JVM's environment is a plain map that running requests read: changing it under them is not safe (and
+        // setenv(3) with other threads in getenv(3) is undefined), so env is applied at start only, as a restart would.
+        warnIfEnvChanged(options.getEnv(), reloaded.getEnv());
         try
         {
-            // the new applications start with the new env, which the running ones see from now on: one process, one environment
-            processSettings.applyEnvironment(reloaded.getEnv());
             applications.replace(new ServerAssembler(reloaded, environments).newApplications(), LauncherOptions.STOP_TIMEOUT_MILLIS);
             options = reloaded;
             rememberTouchFiles();
@@ -123,17 +126,23 @@ final class Reloader
             else
                 LOG.warn("reload failed, the running applications keep serving: {}", Launcher.describe(x), x);
         }
-        finally
-        {
-            // the applications that keep serving keep the environment they had
-            if (options != reloaded)
-                processSettings.applyEnvironment(options.getEnv());
-        }
     }
 
     private static List<String> subscriptionValues(LauncherOptions options)
     {
         return options.getSubscriptions().stream().map(subscription -> subscription.key() + " = " + subscription.value()).toList();
+    }
+
+    /**
+     * Names the variables only: their values may be secrets that do not belong in a log.
+     */
+    private static void warnIfEnvChanged(Map<String, String> before, Map<String, String> after)
+    {
+        Set<String> changed = new TreeSet<>(before.keySet());
+        changed.addAll(after.keySet());
+        changed.removeIf(name -> before.containsKey(name) == after.containsKey(name) && Objects.equals(before.get(name), after.get(name)));
+        if (!changed.isEmpty())
+            LOG.warn("env changed for {}: kept as they were until a restart (running applications read the environment unlocked)", changed);
     }
 
     private static void warnIfChanged(String what, Object before, Object after)

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jettyuwsgi.launcher.Launcher;
+import io.github.jettyuwsgi.launcher.ProcessCommand;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,22 +176,7 @@ final class Vassal
         long pid = process.pid();
         LOG.info("[emperor] vassal {} changed: graceful reload (SIGHUP to pid {})", name, pid);
         hangUpSent = true;
-        try
-        {
-            // Java sends SIGTERM and SIGKILL only: kill(1) sends the rest, as ProcessCommand does for --reload
-            Process hangUp = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
-            String output = new String(hangUp.getInputStream().readAllBytes()).strip();
-            if (!hangUp.waitFor(10, TimeUnit.SECONDS) || hangUp.exitValue() != 0)
-                LOG.warn("[emperor] vassal {}: kill -HUP {} failed: {}", name, pid, output);
-        }
-        catch (IOException x)
-        {
-            LOG.warn("[emperor] vassal {}: cannot run kill -HUP {}: {}", name, pid, x.getMessage());
-        }
-        catch (InterruptedException x)
-        {
-            Thread.currentThread().interrupt();
-        }
+        ProcessCommand.hangUp(pid).ifPresent(problem -> LOG.warn("[emperor] vassal {}: {}", name, problem));
     }
 
     private void kill(Process stopping)
