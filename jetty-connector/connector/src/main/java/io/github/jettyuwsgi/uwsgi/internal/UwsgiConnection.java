@@ -71,7 +71,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     private HttpStreamOverUwsgi stream;
     private Runnable pendingTask;
     private final AtomicBoolean completed = new AtomicBoolean();
-    /** Bytes read and written, for Jetty's ConnectionStatistics and the launcher's stats document. */
+    /** Bytes read and written, as Jetty's ConnectionStatistics reads them when the connection closes. */
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private boolean closeAfterParse;

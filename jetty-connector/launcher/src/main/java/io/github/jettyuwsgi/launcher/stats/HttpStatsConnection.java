@@ -27,7 +27,6 @@ class HttpStatsConnection extends StatsConnection implements HttpParser.RequestH
     /** Far more than any monitoring client sends; a longer head gets 431. */
     static final int MAX_HEAD_BYTES = 8192;
 
-    private final Supplier<String> document;
     private final HttpParser parser = new HttpParser(this, MAX_HEAD_BYTES);
     private final ByteBuffer input = BufferUtil.allocate(1024);
     private String method;
@@ -37,7 +36,6 @@ class HttpStatsConnection extends StatsConnection implements HttpParser.RequestH
     HttpStatsConnection(EndPoint endPoint, Executor executor, Supplier<String> document)
     {
         super(endPoint, executor, document);
-        this.document = document;
     }
 
     @Override
@@ -87,7 +85,7 @@ class HttpStatsConnection extends StatsConnection implements HttpParser.RequestH
         answered = true;
         if (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method))
         {
-            byte[] body = render(document).getBytes(StandardCharsets.UTF_8);
+            byte[] body = render(getDocument()).getBytes(StandardCharsets.UTF_8);
             ByteBuffer head = head(HttpStatus.OK_200, "application/json", body.length, "");
             if (HttpMethod.HEAD.is(method))
                 send(head);

@@ -62,6 +62,14 @@ class StatsConnection extends AbstractConnection
     }
 
     /**
+     * @return what builds the document each connection sends
+     */
+    protected Supplier<String> getDocument()
+    {
+        return document;
+    }
+
+    /**
      * @return the document, or an empty JSON object (after a warning) if building it failed
      */
     protected static String render(Supplier<String> document)

@@ -62,7 +62,8 @@ public final class StatsServer
     /**
      * Holds the stats socket's connector as a bean of the server: the server starts the connectors of
      * {@link Server#getConnectors()} itself and skips any other connector among its beans, while this container starts
-     * and stops its own like any bean. Being a bean, the socket is closed at stop, after the graceful wait.
+     * and stops its own like any bean. Jetty's Server.doStop finds it among its contained connectors and closes it with
+     * the others at the start of a graceful stop.
      */
     private static final class StatsSocket extends ContainerLifeCycle
     {
