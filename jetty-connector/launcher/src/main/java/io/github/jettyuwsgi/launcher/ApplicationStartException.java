@@ -1,16 +1,18 @@
 package io.github.jettyuwsgi.launcher;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * An application (a WAR, an {@code --app} or {@code --jwsgi} class) that did not start while {@code need-app} is set:
- * thrown by the context's wrapper in {@link ServerAssembler} so that the start fails, and turned by {@link Launcher}
- * into exit status {@value #EXIT_STATUS}, or by {@link Reloader} into a refused reload. Without {@code need-app} the
- * same failure is only logged and the application's context path answers 503.
+ * An application (a WAR, an {@code --app} or {@code --jwsgi} class) that did not start: kept by its
+ * {@link ApplicationStartGuard}, which answers 503 in its place. When no application of a deployment started and
+ * {@code need-app} is set, {@link StartedApplications} fails the start with one of these that names them all, which
+ * {@link Launcher} turns into exit status {@value #EXIT_STATUS} and {@link Reloader} into a refused reload.
  */
 public final class ApplicationStartException extends Exception
 {
-    /** uWSGI's exit status when {@code need-app} finds an application that did not load. */
+    /** uWSGI's exit status ({@code UWSGI_FAILED_APP_CODE}) when {@code need-app} finds that no application loaded. */
     public static final int EXIT_STATUS = 22;
 
     /**
@@ -20,6 +22,22 @@ public final class ApplicationStartException extends Exception
     public ApplicationStartException(String what, Throwable cause)
     {
         super(what + " did not start: " + Launcher.describe(cause), cause);
+    }
+
+    private ApplicationStartException(String message, List<ApplicationStartException> failures)
+    {
+        super(message, failures.get(0));
+        failures.stream().skip(1).forEach(this::addSuppressed);
+    }
+
+    /**
+     * @param failures every application of a deployment, none of which started; at least one
+     * @return the failure of the whole deployment, e.g. "no application started: WAR shop.war at /shop did not start: ..."
+     */
+    public static ApplicationStartException noneStarted(List<ApplicationStartException> failures)
+    {
+        String each = failures.stream().map(Throwable::getMessage).collect(Collectors.joining("; "));
+        return new ApplicationStartException("no application started: " + each, failures);
     }
 
     /**

@@ -138,7 +138,7 @@ public final class LauncherOptions
             (options, entry) -> options.vacuum = isTrue(entry)),
         HARAKIRI("harakiri", "SECONDS", false, "a request still running after SECONDS is interrupted, logged and answered 504, or cut off if its response had begun (default: 0, never; a reload keeps the value)",
             (options, entry) -> options.harakiri = options.parseNumber(entry, entry.displayValue(), 0, 86_400, 0)),
-        NEED_APP("need-app", "", false, "exit with status 22 if an application does not start, and refuse a reload that would break one, as uWSGI's need-app (default: log it, answer 503 at its path, serve the others)",
+        NEED_APP("need-app", "", false, "exit with status 22 if no application starts, and refuse a reload that would leave none started, as uWSGI's need-app (an application that does not start next to others that do is logged and answers 503 at its path, with or without it)",
             (options, entry) -> options.needApp = isTrue(entry)),
         ENV("env", "KEY=VALUE", true, "set an environment variable of the launcher process (System.getenv) before the applications start; KEY alone removes it",
             LauncherOptions::addEnv),

@@ -25,7 +25,6 @@ import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.security.HashLoginService;
@@ -34,14 +33,11 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.IO;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -62,10 +58,10 @@ import org.slf4j.LoggerFactory;
  *  +- beans:      HashLoginService                               one per --realm
  *  +- requestLog: UwsgiRequestLog                                uWSGI's line or --log-format; none with --disable-logging
  *  +- handler:    GracefulHandler -> [HarakiriHandler, with --harakiri] -> ReloadableApplications
- *                  -> ContextHandlerCollection -> per WAR: EnvironmentScopedHandler -> the context
- *                                                  from its environment's WebAppDeployer
- *                                                  per --app/--jwsgi: the same, a GatewayServlet
- *                                                  context of ee11 (ee10 if forced)
+ *                  -> StartedApplications (need-app) -> ContextHandlerCollection
+ *                  -> per WAR: ApplicationStartGuard (503 if it did not start) -> EnvironmentScopedHandler
+ *                              -> the context from its environment's WebAppDeployer
+ *                     per --app/--jwsgi: the same, a GatewayServlet context of ee11 (ee10 if forced)
  * </pre>
  *
  * <p>Every connector shares one {@link HttpConfiguration}, so a request means the same over uwsgi and over HTTP. It
@@ -209,7 +205,7 @@ public final class ServerAssembler
         if (!problems.isEmpty())
             throw new UsageException(problems);
         StatsServer.countPerApplication(contexts, options);
-        return contexts;
+        return new StartedApplications(contexts, options.isNeedApp());
     }
 
     /**
@@ -257,7 +253,7 @@ public final class ServerAssembler
                 IO.close(classLoader);
             }
         });
-        return new EnvironmentScopedHandler(environments.getClassLoader(environment), context, what + " at " + contextPath, options.isNeedApp());
+        return new ApplicationStartGuard(what + " at " + contextPath, new EnvironmentScopedHandler(environments.getClassLoader(environment), context));
     }
 
     private HttpConfiguration newHttpConfiguration()
@@ -393,8 +389,8 @@ public final class ServerAssembler
                 LOG.info("Deployed {} at {} in {}", webApp.war().getFileName(), contextPath, environment);
             }
         });
-        return new EnvironmentScopedHandler(environments.getClassLoader(environment), context,
-            "WAR " + webApp.war().getFileName() + " at " + contextPath, options.isNeedApp());
+        return new ApplicationStartGuard("WAR " + webApp.war().getFileName() + " at " + contextPath,
+            new EnvironmentScopedHandler(environments.getClassLoader(environment), context));
     }
 
     /**
@@ -402,24 +398,15 @@ public final class ServerAssembler
      * loader. Jetty's contexts do that for their own start, but not everything around it does: the shutdown hook
      * stops and destroys them from a thread of the core, where JNDI (whose {@code jndi.properties} lives in
      * {@code lib/eeN}) would not be found. Requests need nothing: each context sets its class loader itself.
-     *
-     * <p>It is also where {@code need-app} is applied, as in uWSGI: a context that does not start stops the start
-     * (or the reload) with {@link ApplicationStartException} when it is set; otherwise the failure is one WARN line
-     * and the context path answers 503 while the other applications are served.</p>
      */
     private static final class EnvironmentScopedHandler extends Handler.Wrapper
     {
         private final ClassLoader classLoader;
-        private final String what;
-        private final boolean needApp;
-        private volatile boolean unavailable;
 
-        private EnvironmentScopedHandler(ClassLoader classLoader, Handler context, String what, boolean needApp)
+        private EnvironmentScopedHandler(ClassLoader classLoader, Handler context)
         {
             super(context);
             this.classLoader = classLoader;
-            this.what = what;
-            this.needApp = needApp;
         }
 
         @Override
@@ -429,29 +416,11 @@ public final class ServerAssembler
             try
             {
                 super.doStart();
-                unavailable = false;
-            }
-            catch (Exception | LinkageError x)
-            {
-                ApplicationStartException failure = new ApplicationStartException(what, x);
-                if (needApp)
-                    throw failure;
-                LOG.warn("{}; it answers 503, the other applications are served (need-app would stop the launcher instead)", failure.getMessage());
-                unavailable = true;
             }
             finally
             {
                 Thread.currentThread().setContextClassLoader(previous);
             }
-        }
-
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception
-        {
-            if (!unavailable)
-                return super.handle(request, response, callback);
-            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
-            return true;
         }
 
         @Override

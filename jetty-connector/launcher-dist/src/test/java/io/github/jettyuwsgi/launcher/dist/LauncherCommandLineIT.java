@@ -84,8 +84,9 @@ class LauncherCommandLineIT
     @Test
     void testWarThatFailsToDeployWithNeedAppFailsStartWithStatus22() throws IOException
     {
-        // An exploded WAR whose only servlet cannot be loaded: Jetty's log has the details, the user gets one line.
-        // Without need-app the launcher would serve 503 there and go on (NeedAppIT).
+        // An exploded WAR, the only one, whose only servlet cannot be loaded: no application started, which is what
+        // need-app exits for. Jetty's log has the details, the user gets one line. Without need-app, or with another
+        // WAR that starts, the launcher would serve 503 there and go on (NeedAppIT).
         Path war = Files.createDirectories(work.resolve("broken/WEB-INF"));
         Files.writeString(war.resolve("web.xml"), """
             <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -98,7 +99,7 @@ class LauncherCommandLineIT
         assertEquals(22, run.status(), run::err);
         List<String> messages = run.messages();
         assertEquals(1, messages.size(), run::err);
-        assertTrue(messages.get(0).startsWith("jetty-uwsgi: cannot start: "), run::err);
+        assertTrue(messages.get(0).startsWith("jetty-uwsgi: cannot start: no application started: WAR broken at / did not start: "), run::err);
         assertTrue(messages.get(0).contains("no.such.Servlet") && messages.get(0).endsWith(" (need-app)"), run::err);
     }
 

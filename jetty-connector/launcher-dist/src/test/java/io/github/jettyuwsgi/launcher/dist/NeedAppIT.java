@@ -21,9 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * uWSGI's {@code need-app} in the real launcher, with a WAR that cannot start next to one that can. The fragile WAR
- * is built here, exploded: its one servlet, loaded at start-up, throws from {@code init} while a
- * {@code WEB-INF/broken} file exists, so the same WAR can start, and then fail at a reload.
+ * uWSGI's {@code need-app} in the real launcher, which, as uWSGI 2.0.21, fails only when no application at all
+ * started: a WAR that cannot start next to one that can, or alone. The fragile WAR is built here, exploded: its one
+ * servlet, loaded at start-up, throws from {@code init} while a {@code WEB-INF/broken} file exists, so the same WAR
+ * can start, and then fail at a reload.
  */
 class NeedAppIT
 {
@@ -85,10 +86,23 @@ class NeedAppIT
         assertEquals(0, compiler.run(null, null, null, "-classpath", servletApi.toString(), "-d", classes.toString(), source.toString()), "javac");
     }
 
+    /**
+     * @return the fragile WAR next to the features WAR, which starts
+     */
     private String[] args(String... more)
     {
         List<String> all = new java.util.ArrayList<>(List.of("--http-socket", "127.0.0.1:0", "--mount", "/fragile=" + fragile,
             "--mount", "/features=" + LauncherRun.war(FeaturesWarChecks.FEATURES_WAR), "--realm", "features=" + users));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    /**
+     * @return the fragile WAR alone
+     */
+    private String[] fragileAlone(String... more)
+    {
+        List<String> all = new java.util.ArrayList<>(List.of("--http-socket", "127.0.0.1:0", "--mount", "/fragile=" + fragile));
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
     }
@@ -107,7 +121,7 @@ class NeedAppIT
         {
             assertTrue(launcher.log().contains("WAR fragile at /fragile did not start: "), launcher::describe);
             assertTrue(launcher.log().lines().anyMatch(line -> line.contains("WAR fragile at /fragile did not start: ") && line.contains("database unreachable") &&
-                line.endsWith("; it answers 503, the other applications are served (need-app would stop the launcher instead)")), launcher::describe);
+                line.endsWith("; it answers 503 at its path, the other applications are served")), launcher::describe);
 
             HttpResponse<String> broken = get(launcher, "/fragile/");
             assertEquals(503, broken.statusCode(), broken::body);
@@ -124,32 +138,65 @@ class NeedAppIT
     }
 
     @Test
-    void testNeedAppExitsWith22() throws Exception
+    void testNeedAppServesTheOthersWhenOneDoesNotStart() throws Exception
+    {
+        Files.writeString(fragile.resolve("WEB-INF/broken"), "");
+        try (LauncherRun launcher = LauncherRun.start(work, args("--need-app")))
+        {
+            assertTrue(launcher.log().lines().anyMatch(line -> line.contains("WAR fragile at /fragile did not start: ") && line.contains("database unreachable") &&
+                line.endsWith("; it answers 503 at its path, the other applications are served")), launcher::describe);
+            assertEquals(200, get(launcher, "/features/slow?millis=0").statusCode());
+            assertEquals(503, get(launcher, "/fragile/").statusCode());
+
+            // a reload that leaves one application started is not refused either
+            launcher.signal("HUP");
+            awaitLog(launcher, "graceful reload (SIGHUP) done");
+            assertEquals(200, get(launcher, "/features/slow?millis=0").statusCode());
+            assertEquals(503, get(launcher, "/fragile/").statusCode());
+            assertEquals(143, launcher.stop());
+        }
+    }
+
+    @Test
+    void testNeedAppExitsWith22WhenNoApplicationStarts() throws Exception
     {
         Files.writeString(fragile.resolve("WEB-INF/broken"), "");
 
-        LauncherRun.Finished run = LauncherRun.runToEnd(work, args("--need-app"));
+        LauncherRun.Finished run = LauncherRun.runToEnd(work, fragileAlone("--need-app"));
 
         assertEquals(22, run.status(), run::err);
         assertEquals(1, run.messages().size(), run::err);
-        assertTrue(run.messages().get(0).startsWith("jetty-uwsgi: cannot start: WAR fragile at /fragile did not start: "), run::err);
+        assertTrue(run.messages().get(0).startsWith("jetty-uwsgi: cannot start: no application started: WAR fragile at /fragile did not start: "), run::err);
         assertTrue(run.messages().get(0).contains("database unreachable") && run.messages().get(0).endsWith(" (need-app)"), run::err);
     }
 
     @Test
-    void testNeedAppRefusesAReloadThatWouldBreakAnApplication() throws Exception
+    void testNeedAppRefusesAReloadThatWouldLeaveNoApplication() throws Exception
     {
-        try (LauncherRun launcher = LauncherRun.start(work, args("--need-app")))
+        try (LauncherRun launcher = LauncherRun.start(work, fragileAlone("--need-app")))
         {
             assertEquals("fragile ok", get(launcher, "/fragile/").body());
 
             Files.writeString(fragile.resolve("WEB-INF/broken"), "");
             launcher.signal("HUP");
-            awaitLog(launcher, "reload refused (need-app), the running applications keep serving: WAR fragile at /fragile did not start: ");
+            awaitLog(launcher, "reload refused (need-app), the running applications keep serving: no application started: WAR fragile at /fragile did not start: ");
 
             assertEquals("fragile ok", get(launcher, "/fragile/").body(), "the previous deployment still serves");
-            assertEquals(200, get(launcher, "/features/slow?millis=0").statusCode());
             assertTrue(launcher.isAlive());
+            assertEquals(143, launcher.stop());
+        }
+    }
+
+    @Test
+    void testLoneFailedWarAnswers503OnlyInItsPath() throws Exception
+    {
+        Files.writeString(fragile.resolve("WEB-INF/broken"), "");
+        try (LauncherRun launcher = LauncherRun.start(work, fragileAlone()))
+        {
+            assertTrue(launcher.log().contains("no application started: requests get 503 or 404 until a reload deploys one (need-app would exit with status 22 instead)"), launcher::describe);
+            assertEquals(503, get(launcher, "/fragile/").statusCode());
+            // Jetty hands every request to a lone context: the failed one must not claim paths that are not its own
+            assertEquals(404, get(launcher, "/other").statusCode());
             assertEquals(143, launcher.stop());
         }
     }
