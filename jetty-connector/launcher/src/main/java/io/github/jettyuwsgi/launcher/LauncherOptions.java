@@ -1077,7 +1077,7 @@ public final class LauncherOptions
     }
 
     /**
-     * @return true if the launcher must exit when an application cannot be deployed ({@code need-app})
+     * @return true if the launcher must exit when no application starts ({@code need-app})
      */
     public boolean isNeedApp()
     {

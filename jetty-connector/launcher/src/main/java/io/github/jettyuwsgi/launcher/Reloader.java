@@ -24,8 +24,8 @@ import sun.misc.Signal;
  * uWSGI's graceful reload for the running launcher: on SIGHUP, or when a {@code touch-reload} file's modification
  * time changes, the configuration is read again from the same command line and the WARs are deployed anew into
  * {@link ReloadableApplications}, while the listening sockets stay open. A configuration that does not load or
- * validate is reported and the running applications keep serving; so is, with {@code need-app}, an application that
- * does not start. Reloads run one at a time, on their own thread.
+ * validate is reported and the running applications keep serving; so is, with {@code need-app}, a deployment in which
+ * no application starts. Reloads run one at a time, on their own thread.
  */
 final class Reloader
 {
@@ -119,7 +119,7 @@ final class Reloader
         }
         catch (Exception x)
         {
-            // need-app: a reload never trades working applications for a broken one
+            // need-app: a reload never trades working applications for a deployment where none started
             Optional<ApplicationStartException> needApp = ApplicationStartException.find(x);
             if (needApp.isPresent())
                 LOG.warn("reload refused (need-app), the running applications keep serving: {}", needApp.get().getMessage());
