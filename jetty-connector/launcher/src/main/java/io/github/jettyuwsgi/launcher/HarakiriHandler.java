@@ -40,6 +40,8 @@ public final class HarakiriHandler extends Handler.Wrapper
 
     private final int seconds;
     private final LongAdder count = new LongAdder();
+    /** The scheduler given by a test, which sees every timer, or null for the server's. */
+    private final Scheduler timers;
     private Scheduler scheduler;
 
     /**
@@ -48,10 +50,21 @@ public final class HarakiriHandler extends Handler.Wrapper
      */
     public HarakiriHandler(int seconds, Handler handler)
     {
+        this(seconds, handler, null);
+    }
+
+    /**
+     * @param seconds how long a request may run, at least 1
+     * @param handler the applications
+     * @param timers the scheduler of the harakiri timers, started by the caller, or null for the server's
+     */
+    HarakiriHandler(int seconds, Handler handler, Scheduler timers)
+    {
         super(handler);
         if (seconds < 1)
             throw new IllegalArgumentException("harakiri: " + seconds + " (expected: at least 1 second)");
         this.seconds = seconds;
+        this.timers = timers;
     }
 
     public int getSeconds()
@@ -70,7 +83,7 @@ public final class HarakiriHandler extends Handler.Wrapper
     @Override
     protected void doStart() throws Exception
     {
-        scheduler = getServer().getScheduler();
+        scheduler = timers != null ? timers : getServer().getScheduler();
         super.doStart();
     }
 
