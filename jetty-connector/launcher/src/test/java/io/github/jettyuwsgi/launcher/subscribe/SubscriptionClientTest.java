@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -193,17 +194,46 @@ public class SubscriptionClientTest
     }
 
     @Test
-    public void testRouterDownOrUnknownDoesNotDisturbTheServer() throws Exception
+    public void testRouterThatComesUpGetsTheNextAnnounce() throws Exception
     {
-        int closedPort = router.getLocalPort();
+        int port = router.getLocalPort();
         router.close();
-        newServer("--subscribe-to", "127.0.0.1:" + closedPort + ":app.test",
-            "--subscribe-to", "no-such-router.invalid:7000:app.test", "--subscribe-freq", "1").start();
+        String down = "127.0.0.1:" + port;
+        try (CapturedLog log = new CapturedLog(RouterChannel.class, "INFO"))
+        {
+            newServer("--subscribe-to", down + ":app.test", "--subscribe-freq", "1").start();
+            // the second announce meets the ICMP port unreachable of the first
+            log.await(down, lines -> lines.stream().anyMatch(line -> line.contains("ICMP port unreachable")));
+        }
+
+        router = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        router.setSoTimeout(10_000);
+        Datagram announce = Datagram.receive(router);
+        assertEquals("app.test", announce.vars().get("key"));
+        assertFalse(announce.isUnsubscribe());
+    }
+
+    @Test
+    public void testRoutersThatFailDoNotDisturbTheServerNorTheOtherRouters() throws Exception
+    {
+        int closedPort = RouterChannelTest.closedUdpPort();
+        // the failing routers first: a failure that escaped would skip the announce to the live one
+        newServer("--subscribe-to", "127.0.0.1:" + closedPort + ":down.test",
+            "--subscribe-to", "no-such-router.invalid:7000:unknown.test",
+            "--subscribe-to", routerAddress() + ":live.test", "--subscribe-freq", "1").start();
         httpPort = http.getLocalPort();
-        // two announces: the second meets the ICMP port unreachable of the first
-        Thread.sleep(1500);
+
+        assertEquals("live.test", Datagram.receive(router).vars().get("key"));
+        // the periodic announce goes on after the failures of the first, and the second meets the ICMP of the first
+        assertEquals("live.test", Datagram.receive(router).vars().get("key"));
         assertEquals(200, get());
         server.stop();
+        Datagram unsubscribe = Datagram.receive(router);
+        while (!unsubscribe.isUnsubscribe())
+        {
+            unsubscribe = Datagram.receive(router);
+        }
+        assertEquals("live.test", unsubscribe.vars().get("key"));
         assertTrue(server.isStopped());
         server = null;
     }
