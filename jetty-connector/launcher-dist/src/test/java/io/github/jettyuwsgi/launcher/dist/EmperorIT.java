@@ -5,7 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +41,30 @@ class EmperorIT
             "socket = %v/../run/%n.sock\n" +
             "env = VASSAL_NAME=%n\n" +
             "mount = " + contextPath + "=" + LauncherRun.war(FeaturesWarChecks.LEGACY_WAR).toAbsolutePath() + "\n";
+    }
+
+    /**
+     * Starts an emperor of {@code vassals/}, scanning every second, and waits until it watches the directory.
+     *
+     * @param more the command line after {@code --emperor vassals}
+     */
+    private LauncherRun startEmperor(String... more)
+    {
+        List<String> command = new ArrayList<>(List.of("--emperor", "vassals", "--emperor-freq", "1"));
+        command.addAll(List.of(more));
+        // the vassals get the emperor's JVM options, among them LauncherRun's that start a JVM soonest
+        return LauncherRun.launch().readyWhen(Pattern.compile(Pattern.quote("[emperor] watching "))).start(work, command.toArray(String[]::new));
+    }
+
+    /**
+     * Waits for the {@code start}th "started" line of a vassal.
+     *
+     * @return the pid it names
+     */
+    private static long awaitStarted(LauncherRun emperor, String vassal, int start)
+    {
+        List<MatchResult> started = emperor.awaitMatches(Pattern.compile(Pattern.quote("[emperor] vassal " + vassal + " started (pid ") + "(\\d+)\\)"), start);
+        return Long.parseLong(started.get(start - 1).group(1));
     }
 
     private static int get(Path socket, String uri) throws IOException
@@ -91,10 +119,10 @@ class EmperorIT
     {
         Path vassals = Files.createDirectories(work.resolve("vassals"));
         Path socket = Files.createDirectories(work.resolve("run")).resolve("app.sock");
-        try (EmperorRun emperor = EmperorRun.start(work, "--emperor", "vassals"))
+        try (LauncherRun emperor = startEmperor())
         {
             Path file = Files.writeString(vassals.resolve("app.ini"), vassal("/one"));
-            long pid = emperor.awaitStarted("app.ini", 1);
+            long pid = awaitStarted(emperor, "app.ini", 1);
             awaitServing(socket, "/one/hello");
 
             Files.writeString(file, vassal("/two"));
@@ -108,7 +136,7 @@ class EmperorIT
 
             assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly());
             emperor.awaitLog("[emperor] vassal app.ini died (status 137), respawn in 1000 ms");
-            long respawned = emperor.awaitStarted("app.ini", 2);
+            long respawned = awaitStarted(emperor, "app.ini", 2);
             assertNotEquals(pid, respawned);
             awaitServing(socket, "/two/hello");
 
@@ -132,10 +160,10 @@ class EmperorIT
         Files.createSymbolicLink(vassals.resolve("a.ini"), Path.of("..", "skel.ini"));
         Files.createSymbolicLink(vassals.resolve("b.ini"), Path.of("..", "skel.ini"));
         Path pidFile = work.resolve("emperor.pid");
-        try (EmperorRun emperor = EmperorRun.start(work, "--emperor", "vassals", "--pidfile", pidFile.toString(), "--vacuum"))
+        try (LauncherRun emperor = startEmperor("--pidfile", pidFile.toString(), "--vacuum"))
         {
-            long a = emperor.awaitStarted("a.ini", 1);
-            long b = emperor.awaitStarted("b.ini", 1);
+            long a = awaitStarted(emperor, "a.ini", 1);
+            long b = awaitStarted(emperor, "b.ini", 1);
             awaitServing(run.resolve("a.sock"), "/legacy/hello");
             awaitServing(run.resolve("b.sock"), "/legacy/hello");
             assertEquals(emperor.pid() + "\n", Files.readString(pidFile));
@@ -161,9 +189,9 @@ class EmperorIT
         Path vassals = Files.createDirectories(work.resolve("vassals"));
         Path socket = Files.createDirectories(work.resolve("run")).resolve("orphan.sock");
         Files.writeString(vassals.resolve("orphan.ini"), vassal("/legacy"));
-        try (EmperorRun emperor = EmperorRun.start(work, "--emperor", "vassals"))
+        try (LauncherRun emperor = startEmperor())
         {
-            long pid = emperor.awaitStarted("orphan.ini", 1);
+            long pid = awaitStarted(emperor, "orphan.ini", 1);
             awaitServing(socket, "/legacy/hello");
 
             emperor.signal("KILL");

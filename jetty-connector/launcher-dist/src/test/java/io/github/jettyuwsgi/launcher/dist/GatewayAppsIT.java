@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -122,11 +121,8 @@ class GatewayAppsIT
             assertServed(launcher);
 
             launcher.signal("HUP");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!launcher.log().contains("graceful reload (SIGHUP) done") && System.nanoTime() < deadline)
-                Thread.sleep(50);
-            assertTrue(launcher.log().contains("graceful reload (SIGHUP) done"), launcher::describe);
-            assertEquals(2, launcher.log().split("Deployed gateway application demo.EnvironApp at / in ee11", -1).length - 1, launcher::describe);
+            launcher.awaitLog("graceful reload (SIGHUP) done");
+            assertEquals(2, launcher.count("Deployed gateway application demo.EnvironApp at / in ee11"), launcher::describe);
             assertServed(launcher);
 
             assertEquals(143, launcher.stop());

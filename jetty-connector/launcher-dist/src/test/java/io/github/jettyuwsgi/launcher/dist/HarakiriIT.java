@@ -56,20 +56,10 @@ class HarakiriIT
             String log = launcher.log();
             assertTrue(Pattern.compile("HARAKIRI \\(pid: " + launcher.pid() + "\\): GET /features/slow\\?millis=10000 from 127\\.0\\.0\\.1 still running after 1 s " +
                 "\\(harakiri = 1\\): thread \\S+ interrupted, answered 504").matcher(log).find(), launcher::describe);
-            assertEquals(1, log.split("HARAKIRI", -1).length - 1, launcher::describe);
-            awaitLog(launcher, Pattern.compile("GET /features/slow\\?millis=10000 => generated \\d+ bytes in \\d+ msecs \\(HTTP/1\\.1 504\\)"));
+            assertEquals(1, launcher.count("HARAKIRI"), launcher::describe);
+            launcher.awaitMatches(Pattern.compile("GET /features/slow\\?millis=10000 => generated \\d+ bytes in \\d+ msecs \\(HTTP/1\\.1 504\\)"), 1);
             assertFalse(launcher.log().contains("\tat "), "no stack trace in the log\n" + launcher.describe());
             assertEquals(143, launcher.stop());
         }
-    }
-
-    private static void awaitLog(LauncherRun launcher, Pattern line) throws InterruptedException
-    {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!line.matcher(launcher.log()).find() && System.nanoTime() < deadline)
-        {
-            Thread.sleep(50);
-        }
-        assertTrue(line.matcher(launcher.log()).find(), () -> "no line matching " + line + "\n" + launcher.describe());
     }
 }

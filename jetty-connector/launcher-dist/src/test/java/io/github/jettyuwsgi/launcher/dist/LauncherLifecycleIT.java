@@ -102,23 +102,12 @@ class LauncherLifecycleIT
             LauncherRun.Finished reload = LauncherRun.runToEnd(work, "--reload", pidFile.toString());
 
             assertEquals(0, reload.status(), reload::err);
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (!launcher.log().contains("graceful reload (SIGHUP) done") && System.nanoTime() < deadline)
-                Thread.sleep(50);
-            assertTrue(launcher.log().contains("graceful reload (SIGHUP) done"), launcher::describe);
+            launcher.awaitLog("graceful reload (SIGHUP) done");
             assertTrue(launcher.isAlive(), "SIGHUP no longer stops the JVM");
             assertEquals(port, launcher.boundPort("http"), "no socket was bound again");
-            assertEquals(2, launcher.log().split("Deployed jetty-uwsgi-legacy-war", -1).length - 1, launcher::describe);
+            assertEquals(2, launcher.count("Deployed jetty-uwsgi-legacy-war"), launcher::describe);
             assertEquals(143, launcher.stop());
         }
-    }
-
-    private static void awaitLog(LauncherRun launcher, String text) throws InterruptedException
-    {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!launcher.log().contains(text) && System.nanoTime() < deadline)
-            Thread.sleep(50);
-        assertTrue(launcher.log().contains(text), launcher::describe);
     }
 
     @Test
@@ -129,11 +118,11 @@ class LauncherLifecycleIT
         try (LauncherRun launcher = LauncherRun.start(work, args(work.resolve("m.pid"), socket, "--master-fifo", fifo.toString())))
         {
             // the fifo is made once the server has started: writing earlier would create a plain file
-            awaitLog(launcher, "master-fifo " + fifo + ": r reload");
+            launcher.awaitLog("master-fifo " + fifo + ": r reload");
             Files.writeString(fifo, "r\n");
-            awaitLog(launcher, "graceful reload (master-fifo r) done");
+            launcher.awaitLog("graceful reload (master-fifo r) done");
             Files.writeString(fifo, "l");
-            awaitLog(launcher, "master-fifo l: the log goes to standard error");
+            launcher.awaitLog("master-fifo l: the log goes to standard error");
 
             Files.writeString(fifo, "q");
 
@@ -150,7 +139,7 @@ class LauncherLifecycleIT
         Path fifo = work.resolve("q.fifo");
         try (LauncherRun launcher = LauncherRun.start(work, args(work.resolve("q.pid"), work.resolve("q.sock"), "--master-fifo", fifo.toString())))
         {
-            awaitLog(launcher, "master-fifo " + fifo + ": r reload");
+            launcher.awaitLog("master-fifo " + fifo + ": r reload");
             Files.writeString(fifo, "Q\n");
 
             assertEquals(0, launcher.waitForExit(), launcher::describe);

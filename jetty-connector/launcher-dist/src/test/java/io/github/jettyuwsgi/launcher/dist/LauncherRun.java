@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,13 +24,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The launcher exactly as users run it: {@code java -jar target/jetty-uwsgi/jetty-uwsgi-launcher.jar ...} in a child
- * JVM, from the directory this module assembles, with its standard output and error in files of a work directory.
+ * JVM, from the directory this module assembles, with its standard output and error in files of a work directory;
+ * {@link #launch()} changes how (another {@code java}, a plain class path, added environment variables, a
+ * {@code logto} file, another line to wait for, such as the emperor's).
  */
 final class LauncherRun implements AutoCloseable
 {
-    /** Jetty's own line once every connector is open and every WAR deployed. */
-    private static final Pattern STARTED = Pattern.compile("Launcher:main: ready: pid [0-9]+");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** The launcher's own line once every connector is open, every WAR deployed, pidfile and master-fifo in place. */
+    private static final Pattern READY = Pattern.compile("Launcher:main: ready: pid [0-9]+");
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
@@ -45,16 +53,144 @@ final class LauncherRun implements AutoCloseable
         }
     }
 
+    /**
+     * How to start the launcher's JVM where the defaults ({@code java -jar} with the tests' own java and environment,
+     * the log on standard error, ready at the launcher's ready line) do not fit.
+     */
+    static final class Launch
+    {
+        private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        private List<String> classPathOptions;
+        private Map<String, String> environment = Map.of();
+        private Path logFile;
+        private Pattern ready = READY;
+
+        private Launch()
+        {
+        }
+
+        /**
+         * @param executable the {@code java} to run it with, e.g. {@link #javaInstalledBeside(int)}
+         */
+        Launch java(Path executable)
+        {
+            java = executable;
+            return this;
+        }
+
+        /**
+         * @param javaOptions the java options before {@code -cp jar:lib/core/* Launcher}, which replaces {@code -jar}
+         * and so does not read the manifest's {@code Add-Opens}
+         */
+        Launch onClassPath(List<String> javaOptions)
+        {
+            classPathOptions = List.copyOf(javaOptions);
+            return this;
+        }
+
+        /**
+         * @param variables added to the launch environment
+         */
+        Launch environment(Map<String, String> variables)
+        {
+            environment = Map.copyOf(variables);
+            return this;
+        }
+
+        /**
+         * @param file the {@code logto} file the command line names, read by {@link #log()} instead of standard error
+         */
+        Launch logFile(Path file)
+        {
+            logFile = file;
+            return this;
+        }
+
+        /**
+         * @param line what {@link #start} waits for in the log instead of the launcher's ready line
+         */
+        Launch readyWhen(Pattern line)
+        {
+            ready = line;
+            return this;
+        }
+
+        /**
+         * Starts the launcher and waits until its log says it is ready; stops it if it never does.
+         *
+         * @param workDirectory the launcher's working directory, which also receives its output
+         * @param args the launcher's command line
+         * @return the running launcher
+         */
+        LauncherRun start(Path workDirectory, String... args)
+        {
+            LauncherRun run = spawn(workDirectory, args);
+            try
+            {
+                run.awaitMatches(ready, 1);
+                return run;
+            }
+            catch (Throwable x)
+            {
+                run.close();
+                throw x;
+            }
+        }
+
+        /**
+         * @param workDirectory the launcher's working directory, which also receives its output
+         * @param args the launcher's command line
+         * @return the launcher, not waited for
+         */
+        LauncherRun spawn(Path workDirectory, String... args)
+        {
+            Path jar = dist().resolve("jetty-uwsgi-launcher.jar").toAbsolutePath();
+            assertTrue(Files.isRegularFile(jar), () -> jar + " missing (expected: assembled by 'mvn package' in launcher-dist)");
+            // Start-up time is most of these tests' time on a small machine; C1 alone compiles soonest.
+            List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1"));
+            if (classPathOptions == null)
+            {
+                command.addAll(List.of("-jar", jar.toString()));
+            }
+            else
+            {
+                command.addAll(classPathOptions);
+                command.addAll(List.of("-cp", jar + ":" + jar.resolveSibling("lib/core") + "/*", "io.github.jettyuwsgi.launcher.Launcher"));
+            }
+            command.addAll(List.of(args));
+            try
+            {
+                Files.createDirectories(workDirectory);
+                Path out = Files.createTempFile(workDirectory, "launcher-", ".out");
+                Path err = Files.createTempFile(workDirectory, "launcher-", ".err");
+                ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDirectory.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+                builder.environment().putAll(environment);
+                return new LauncherRun(builder.start(), out, err, logFile == null ? err : logFile, command);
+            }
+            catch (IOException x)
+            {
+                throw new UncheckedIOException("cannot start " + command, x);
+            }
+        }
+    }
+
     private final Process process;
     private final Path out;
     private final Path err;
+    private final Path log;
     private final List<String> command;
+    /** Read from the log once: a rotated log no longer has the line. */
+    private final Map<String, Integer> ports = new HashMap<>();
 
-    private LauncherRun(Process process, Path out, Path err, List<String> command)
+    private LauncherRun(Process process, Path out, Path err, Path log, List<String> command)
     {
         this.process = process;
         this.out = out;
         this.err = err;
+        this.log = log;
         this.command = command;
     }
 
@@ -78,6 +214,45 @@ final class LauncherRun implements AutoCloseable
     }
 
     /**
+     * @return a way to start the launcher other than {@link #start(Path, String...)}'s
+     */
+    static Launch launch()
+    {
+        return new Launch();
+    }
+
+    /**
+     * @return the {@code java} of a JDK of at least {@code feature} installed beside the tests' own (e.g. both under
+     * /usr/lib/jvm)
+     */
+    static Optional<Path> javaInstalledBeside(int feature)
+    {
+        Path home = Path.of(System.getProperty("java.home")).toAbsolutePath();
+        try (Stream<Path> siblings = Files.list(home.getParent()))
+        {
+            return siblings.filter(jdk -> Files.isExecutable(jdk.resolve("bin/java")) && releaseFeature(jdk) >= feature)
+                .sorted().findFirst().map(jdk -> jdk.resolve("bin/java"));
+        }
+        catch (IOException x)
+        {
+            return Optional.empty();
+        }
+    }
+
+    private static int releaseFeature(Path jdk)
+    {
+        try
+        {
+            Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(jdk.resolve("release")));
+            return version.find() ? Integer.parseInt(version.group(1)) : 0;
+        }
+        catch (IOException x)
+        {
+            return 0;
+        }
+    }
+
+    /**
      * Starts the launcher and waits until it says it is ready (server started, pidfile and master-fifo in place).
      *
      * @param workDirectory the launcher's working directory, which also receives its output
@@ -86,20 +261,17 @@ final class LauncherRun implements AutoCloseable
      */
     static LauncherRun start(Path workDirectory, String... args)
     {
-        LauncherRun run = spawn(workDirectory, args);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!STARTED.matcher(run.log()).find())
-        {
-            if (!run.process.isAlive())
-                fail("launcher exited with status " + run.process.exitValue() + " before it started\n" + run.describe());
-            if (System.nanoTime() > deadline)
-            {
-                run.close();
-                fail("launcher did not start within " + START_TIMEOUT + "\n" + run.describe());
-            }
-            sleep(50);
-        }
-        return run;
+        return launch().start(workDirectory, args);
+    }
+
+    /**
+     * @param workDirectory the launcher's working directory, which also receives its output
+     * @param args the command line after {@code -jar jetty-uwsgi-launcher.jar}
+     * @return the launcher, not waited for
+     */
+    static LauncherRun spawn(Path workDirectory, String... args)
+    {
+        return launch().spawn(workDirectory, args);
     }
 
     /**
@@ -113,58 +285,38 @@ final class LauncherRun implements AutoCloseable
     {
         try (LauncherRun run = spawn(workDirectory, args))
         {
-            if (!run.process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                fail("launcher still running after " + START_TIMEOUT + " (expected: it exits by itself)\n" + run.describe());
-            return new Finished(run.process.exitValue(), Files.readString(run.out), Files.readString(run.err));
-        }
-        catch (IOException x)
-        {
-            throw new UncheckedIOException(x);
-        }
-        catch (InterruptedException x)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(x);
-        }
-    }
-
-    private static LauncherRun spawn(Path workDirectory, String... args)
-    {
-        Path jar = dist().resolve("jetty-uwsgi-launcher.jar");
-        assertTrue(Files.isRegularFile(jar), () -> jar + " missing (expected: assembled by 'mvn package' in launcher-dist)");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Start-up time is most of these tests' time on a small machine; C1 alone compiles soonest.
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-jar");
-        command.add(jar.toAbsolutePath().toString());
-        command.addAll(List.of(args));
-        try
-        {
-            Files.createDirectories(workDirectory);
-            Path out = Files.createTempFile(workDirectory, "launcher-", ".out");
-            Path err = Files.createTempFile(workDirectory, "launcher-", ".err");
-            Process process = new ProcessBuilder(command)
-                .directory(workDirectory.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-            return new LauncherRun(process, out, err, command);
-        }
-        catch (IOException x)
-        {
-            throw new UncheckedIOException("cannot start " + command, x);
+            return new Finished(run.waitForExit(), run.out(), run.err());
         }
     }
 
     /**
-     * @return everything the launcher logged so far (Jetty logs to standard error)
+     * @return everything the launcher logged so far: its standard error, where Jetty logs, or its {@code logto} file
      */
     String log()
     {
+        return read(log);
+    }
+
+    String out()
+    {
+        return read(out);
+    }
+
+    String err()
+    {
+        return read(err);
+    }
+
+    private static String read(Path file)
+    {
         try
         {
-            return Files.readString(err, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (NoSuchFileException x)
+        {
+            // a logto file the launcher has not opened yet
+            return "";
         }
         catch (IOException x)
         {
@@ -173,14 +325,54 @@ final class LauncherRun implements AutoCloseable
     }
 
     /**
-     * @param kind {@code "uwsgi"} or {@code "http"}
+     * @return how many times the log holds {@code text}
+     */
+    int count(String text)
+    {
+        return (int)Pattern.compile(Pattern.quote(text)).matcher(log()).results().count();
+    }
+
+    /**
+     * Waits until the log holds {@code text}, taken literally.
+     */
+    void awaitLog(String text)
+    {
+        awaitMatches(Pattern.compile(Pattern.quote(text)), 1);
+    }
+
+    /**
+     * Waits until the log has {@code times} matches of {@code pattern}; fails at once if the launcher exits first.
+     *
+     * @return the first {@code times} matches
+     */
+    List<MatchResult> awaitMatches(Pattern pattern, int times)
+    {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true)
+        {
+            List<MatchResult> matches = pattern.matcher(log()).results().limit(times).toList();
+            if (matches.size() == times)
+                return matches;
+            if (!process.isAlive())
+                fail("launcher exited with status " + process.exitValue() + " before its log had " + times + " match(es) of " + pattern + "\n" + describe());
+            if (System.nanoTime() > deadline)
+                fail("not " + times + " match(es) of " + pattern + " in the log within " + TIMEOUT + "\n" + describe());
+            sleep(50);
+        }
+    }
+
+    /**
+     * @param kind {@code "uwsgi"}, {@code "http"} or {@code "stats"}
      * @return the port of the first TCP socket of that kind the log says was bound, on loopback or on all interfaces
      */
     int boundPort(String kind)
     {
-        Matcher matcher = Pattern.compile(kind + " socket bound: (?:127\\.0\\.0\\.1|\\*):(\\d+)").matcher(log());
-        assertTrue(matcher.find(), () -> "no '" + kind + " socket bound' line in the log\n" + describe());
-        return Integer.parseInt(matcher.group(1));
+        return ports.computeIfAbsent(kind, k ->
+        {
+            Matcher matcher = Pattern.compile(k + " socket bound: (?:127\\.0\\.0\\.1|\\*):(\\d+)").matcher(log());
+            assertTrue(matcher.find(), () -> "no '" + k + " socket bound' line in the log\n" + describe());
+            return Integer.parseInt(matcher.group(1));
+        });
     }
 
     /**
@@ -191,10 +383,23 @@ final class LauncherRun implements AutoCloseable
     int stop()
     {
         process.destroy();
+        return awaitExit(STOP_TIMEOUT, "launcher still running " + STOP_TIMEOUT + " after SIGTERM (expected: a graceful stop)");
+    }
+
+    /**
+     * @return the exit status, once the launcher has exited by itself (after a signal, a {@code --stop} or a mistake)
+     */
+    int waitForExit()
+    {
+        return awaitExit(TIMEOUT, "launcher still running after " + TIMEOUT + " (expected: it exits by itself)");
+    }
+
+    private int awaitExit(Duration timeout, String failure)
+    {
         try
         {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                fail("launcher did not stop within " + STOP_TIMEOUT + " of SIGTERM\n" + describe());
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS))
+                fail(failure + "\n" + describe());
             return process.exitValue();
         }
         catch (InterruptedException x)
@@ -217,24 +422,6 @@ final class LauncherRun implements AutoCloseable
         assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor(), "kill -" + name);
     }
 
-    /**
-     * @return the exit status, once the launcher has exited by itself (after a signal or a {@code --stop})
-     */
-    int waitForExit()
-    {
-        try
-        {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                fail("launcher still running after " + STOP_TIMEOUT + "\n" + describe());
-            return process.exitValue();
-        }
-        catch (InterruptedException x)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(x);
-        }
-    }
-
     boolean isAlive()
     {
         return process.isAlive();
@@ -242,7 +429,11 @@ final class LauncherRun implements AutoCloseable
 
     String describe()
     {
-        return "command: " + String.join(" ", command) + "\n--- log ---\n" + log();
+        String stdout = out();
+        return "command: " + String.join(" ", command) + "\n" +
+            (stdout.isEmpty() ? "" : "--- stdout ---\n" + stdout) +
+            "--- stderr ---\n" + err() +
+            (log.equals(err) ? "" : "--- " + log + " ---\n" + log());
     }
 
     @Override
@@ -250,6 +441,9 @@ final class LauncherRun implements AutoCloseable
     {
         if (process.isAlive())
         {
+            // an emperor's vassals first, while they are still its descendants: they would hold their sockets for
+            // the next test
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try
             {

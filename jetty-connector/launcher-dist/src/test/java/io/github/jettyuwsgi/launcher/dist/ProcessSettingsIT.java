@@ -113,7 +113,7 @@ class ProcessSettingsIT
         }
     }
 
-    private String get(LauncherJvm launcher, String pathAndQuery) throws IOException, InterruptedException
+    private String get(LauncherRun launcher, String pathAndQuery) throws IOException, InterruptedException
     {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + launcher.boundPort("http") + pathAndQuery))
             .timeout(Duration.ofSeconds(30)).build();
@@ -136,8 +136,8 @@ class ProcessSettingsIT
     void testEnvIsSeenByTheApplicationAndKeptByAReload(@TempDir Path work) throws Exception
     {
         Path ini = writeEnvIni(work, "JU_SET=from ini", "JU_REMOVED");
-        LauncherJvm.Jvm jvm = LauncherJvm.Jvm.standard().withEnvironment(Map.of("JU_REMOVED", "launch", "JU_KEPT", "launch", "JU_RESTORED", "launch"));
-        try (LauncherJvm launcher = LauncherJvm.spawn(jvm, work, null, ini.toString(), "--env", "JU_RESTORED=overridden").awaitStarted())
+        LauncherRun.Launch withEnvironment = LauncherRun.launch().environment(Map.of("JU_REMOVED", "launch", "JU_KEPT", "launch", "JU_RESTORED", "launch"));
+        try (LauncherRun launcher = withEnvironment.start(work, ini.toString(), "--env", "JU_RESTORED=overridden"))
         {
             assertEquals("from ini", get(launcher, "/env?JU_SET"));
             assertEquals("null", get(launcher, "/env?JU_REMOVED"));
@@ -147,8 +147,8 @@ class ProcessSettingsIT
             // a reload keeps the environment (running requests read it unlocked) and says so
             writeEnvIni(work, "JU_SET=reloaded", "JU_NEW=new");
             launcher.signal("HUP");
-            launcher.awaitLog(Pattern.compile("graceful reload \\(SIGHUP\\) done"));
-            launcher.awaitLog(Pattern.compile("env changed for \\[JU_NEW, JU_REMOVED, JU_SET\\]: kept as they were until a restart"));
+            launcher.awaitLog("graceful reload (SIGHUP) done");
+            launcher.awaitLog("env changed for [JU_NEW, JU_REMOVED, JU_SET]: kept as they were until a restart");
             assertEquals("from ini", get(launcher, "/env?JU_SET"));
             assertEquals("null", get(launcher, "/env?JU_NEW"));
             assertEquals("null", get(launcher, "/env?JU_REMOVED"));
@@ -161,7 +161,7 @@ class ProcessSettingsIT
     {
         assumeTrue(Runtime.version().feature() < 22, "the tests' java can change the C environment");
         Path ini = writeEnvIni(work, "JU_SET=from ini");
-        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard(), work, null, ini.toString()).awaitStarted())
+        try (LauncherRun launcher = LauncherRun.start(work, ini.toString()))
         {
             assertEquals("from ini", get(launcher, "/env?JU_SET"));
             // the documented limit before Java 22, said at start
@@ -173,10 +173,10 @@ class ProcessSettingsIT
     @Test
     void testEnvOnJava22AndLaterReachesAChildProcess(@TempDir Path work) throws Exception
     {
-        Optional<LauncherJvm.Jvm> java22 = LauncherJvm.Jvm.installedBeside(22);
+        Optional<Path> java22 = LauncherRun.javaInstalledBeside(22);
         assumeTrue(java22.isPresent(), "no JDK 22 or later installed beside " + System.getProperty("java.home"));
         Path ini = writeEnvIni(work, "JU_SET=from ini", "JU_REMOVED");
-        try (LauncherJvm launcher = LauncherJvm.spawn(java22.get().withEnvironment(Map.of("JU_REMOVED", "launch")), work, null, ini.toString()).awaitStarted())
+        try (LauncherRun launcher = LauncherRun.launch().java(java22.get()).environment(Map.of("JU_REMOVED", "launch")).start(work, ini.toString()))
         {
             assertEquals("from ini", get(launcher, "/child?JU_SET"));
             assertEquals("null", get(launcher, "/child?JU_REMOVED"));
@@ -190,9 +190,9 @@ class ProcessSettingsIT
     void testEnvWithoutTheManifestsOpeningIsOneLineAndStatus1(@TempDir Path work) throws Exception
     {
         Path ini = writeEnvIni(work, "JU_SET=x");
-        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard().onClassPath(List.of()), work, null, ini.toString()))
+        try (LauncherRun launcher = LauncherRun.launch().onClassPath(List.of()).spawn(work, ini.toString()))
         {
-            assertEquals(1, launcher.awaitExit(), launcher::describe);
+            assertEquals(1, launcher.waitForExit(), launcher::describe);
             assertEquals("jetty-uwsgi: cannot start: env: cannot set the environment variables of this JVM: package java.util is not open to the launcher " +
                 "(expected: java -jar jetty-uwsgi-launcher.jar, whose manifest opens it, or the java option --add-opens java.base/java.util=ALL-UNNAMED)",
                 launcher.err().strip());
@@ -204,7 +204,7 @@ class ProcessSettingsIT
     {
         Path ini = writeEnvIni(work, "JU_SET=on a class path");
         // what the emperor gives a vassal's JVM
-        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard().onClassPath(Launcher.JVM_OPTIONS), work, null, ini.toString()).awaitStarted())
+        try (LauncherRun launcher = LauncherRun.launch().onClassPath(Launcher.JVM_OPTIONS).start(work, ini.toString()))
         {
             assertEquals("on a class path", get(launcher, "/env?JU_SET"));
         }
@@ -231,7 +231,7 @@ class ProcessSettingsIT
             master-fifo = app.fifo
             chdir = %s
             """.formatted(dir));
-        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard(), launchDirectory, null, "app.ini").awaitStarted())
+        try (LauncherRun launcher = LauncherRun.start(launchDirectory, "app.ini"))
         {
             assertTrue(get(launcher, "/features/annotated").contains("annotated"), launcher::describe);
             assertTrue(Files.exists(dir.resolve("app.sock")), "the Unix socket under chdir");
@@ -267,14 +267,14 @@ class ProcessSettingsIT
     {
         Path log = work.resolve("logs/app.log");
         Files.createDirectories(log.getParent());
-        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard(), work, log,
+        try (LauncherRun launcher = LauncherRun.launch().logFile(log).start(work,
             "--http-socket", "127.0.0.1:0", "--app", "demo.Probe", "--jvm-classpath", classes.toString(),
-            "--logto", "logs/app.log", "--master-fifo", "app.fifo").awaitStarted())
+            "--logto", "logs/app.log", "--master-fifo", "app.fifo"))
         {
             // read before the log is rotated away
             launcher.boundPort("http");
             assertEquals("printed", get(launcher, "/print?first"));
-            launcher.awaitLog(Pattern.compile("GET /print\\?first"));
+            launcher.awaitLog("GET /print?first");
             String first = launcher.log();
             assertTrue(first.contains("Deployed gateway application demo.Probe"), first);
             assertTrue(first.contains("probe stdout first"), first);
@@ -286,9 +286,9 @@ class ProcessSettingsIT
             Path rotated = work.resolve("logs/app.log.1");
             Files.move(log, rotated);
             Files.writeString(work.resolve("app.fifo"), "l\n");
-            launcher.awaitLog(Pattern.compile("master-fifo l: .*app\\.log reopened"));
+            launcher.awaitMatches(Pattern.compile("master-fifo l: .*app\\.log reopened"), 1);
             assertEquals("printed", get(launcher, "/print?second"));
-            launcher.awaitLog(Pattern.compile("GET /print\\?second"));
+            launcher.awaitLog("GET /print?second");
             assertTrue(launcher.log().contains("probe stdout second"), launcher::describe);
             String old = Files.readString(rotated);
             assertTrue(old.contains("master-fifo l: reopening"), old);
@@ -297,7 +297,7 @@ class ProcessSettingsIT
             // a reload reopens it too
             Files.move(log, work.resolve("logs/app.log.2"));
             launcher.signal("HUP");
-            launcher.awaitLog(Pattern.compile("graceful reload \\(SIGHUP\\) done"));
+            launcher.awaitLog("graceful reload (SIGHUP) done");
             assertTrue(launcher.log().contains("app.log reopened"), launcher::describe);
         }
     }
@@ -305,10 +305,10 @@ class ProcessSettingsIT
     @Test
     void testLogtoThatCannotBeOpenedIsOneLineAndStatus1(@TempDir Path work) throws Exception
     {
-        try (LauncherJvm launcher = LauncherJvm.spawn(LauncherJvm.Jvm.standard(), work, null,
+        try (LauncherRun launcher = LauncherRun.spawn(work,
             "--http-socket", "127.0.0.1:0", "--app", "demo.Probe", "--jvm-classpath", classes.toString(), "--logto", "missing/app.log"))
         {
-            assertEquals(1, launcher.awaitExit(), launcher::describe);
+            assertEquals(1, launcher.waitForExit(), launcher::describe);
             Path expected = work.toAbsolutePath().resolve("missing/app.log");
             assertEquals("jetty-uwsgi: cannot start: logto " + expected + ": directory " + expected.getParent() + " does not exist (expected: an existing directory)",
                 launcher.err().strip());

@@ -70,7 +70,7 @@ class StatsServerIT
             assertEquals(3, number(app, "requests"));
 
             launcher.signal("HUP");
-            awaitLog(launcher, "graceful reload (SIGHUP) done");
+            launcher.awaitLog("graceful reload (SIGHUP) done");
             assertEquals(200, UwsgiPacket.get("/legacy/hello").sendTo(uwsgi).getStatus());
 
             Map<String, Object> afterReload = object(array(readRaw(stats).get("workers"))[0]);
@@ -112,16 +112,6 @@ class StatsServerIT
             ByteArrayOutputStream document = new ByteArrayOutputStream();
             in.transferTo(document);
             return object(new JSON().fromJSON(document.toString(StandardCharsets.UTF_8)));
-        }
-    }
-
-    private static void awaitLog(LauncherRun launcher, String line) throws InterruptedException
-    {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!launcher.log().contains(line))
-        {
-            assertTrue(System.nanoTime() < deadline, () -> "no '" + line + "' in the log\n" + launcher.describe());
-            Thread.sleep(50);
         }
     }
 
