@@ -42,31 +42,12 @@ class LifecycleReloadIT
         ItSettings settings = ItSettings.fromSystemProperties();
         Path workDir = Files.createDirectories(settings.workDir().resolve("lifecycle-reload"));
         Path touchFile = Files.writeString(workDir.resolve("reload.touch"), "");
-        Path socketDirectory = Files.createTempDirectory("jetty-uwsgi-it-");
-        int[] ports = FreePorts.allocate(6);
-        try (LauncherProcess launcher = LauncherProcess.builder(settings.launcherJar())
-            .uwsgiSocket(ports[0])
-            .uwsgiUnixSocket(socketDirectory.resolve("uwsgi.sock"))
-            .httpSocket(ports[1])
-            .mount(NginxLauncherRig.ECHO, settings.echoWar())
-            .option("--touch-reload", touchFile.toString())
-            .logFile(workDir.resolve("launcher.log"))
-            .start();
-             NginxProcess nginx = NginxProcess.builder(workDir.resolve("nginx"))
-                 .template(NginxLauncherRig.TEMPLATE)
-                 .include("uwsgi_params", "/nginx/uwsgi_params")
-                 .set("LAUNCHER_UWSGI_PORT", launcher.uwsgiPort())
-                 .set("LAUNCHER_UWSGI_UNIX_SOCKET", launcher.uwsgiUnixSocket())
-                 .set("LAUNCHER_HTTP_PORT", launcher.httpPort())
-                 .listen("NGINX_UWSGI_TCP_PORT", ports[2])
-                 .listen("NGINX_UWSGI_UNIX_PORT", ports[3])
-                 .listen("NGINX_UWSGI_HTTPS_VAR_PORT", ports[4])
-                 .listen("NGINX_HTTP_PROXY_PORT", ports[5])
-                 .start())
+        try (NginxLauncherRig rig = NginxLauncherRig.start(settings, "lifecycle-reload", launcher -> launcher.option("--touch-reload", touchFile.toString())))
         {
+            LauncherProcess launcher = rig.launcher();
             Load load = new Load(List.of(
-                URI.create("http://" + FreePorts.LOOPBACK + ":" + nginx.port("NGINX_UWSGI_TCP_PORT") + NginxLauncherRig.ECHO + "/reload"),
-                URI.create("http://" + FreePorts.LOOPBACK + ":" + nginx.port("NGINX_UWSGI_UNIX_PORT") + NginxLauncherRig.ECHO + "/reload")));
+                URI.create(rig.baseUri(NginxLauncherRig.Route.NGINX_UWSGI_TCP) + NginxLauncherRig.ECHO + "/reload"),
+                URI.create(rig.baseUri(NginxLauncherRig.Route.NGINX_UWSGI_UNIX) + NginxLauncherRig.ECHO + "/reload")));
             load.start();
             try
             {
@@ -89,7 +70,7 @@ class LifecycleReloadIT
             }
 
             String failures = String.join("\n", load.failures);
-            assertEquals(0, load.failed.get(), () -> load.failed.get() + " failed of " + (load.ok.get() + load.failed.get()) + ":\n" + failures + "\n" + launcher.describeLog() + "\n" + nginx.describeLog());
+            assertEquals(0, load.failed.get(), () -> load.failed.get() + " failed of " + (load.ok.get() + load.failed.get()) + ":\n" + failures + "\n" + rig.describeLogs());
             assertTrue(load.ok.get() >= 200, () -> "too little load to mean anything: " + load.ok.get() + " requests\n" + launcher.describeLog());
             System.out.println("LifecycleReloadIT: " + load.ok.get() + " requests through nginx, 6 reloads, 0 failed");
         }
@@ -99,38 +80,19 @@ class LifecycleReloadIT
     void testSigtermLetsRequestsInFlightThroughNginxFinish() throws Exception
     {
         ItSettings settings = ItSettings.fromSystemProperties();
-        Path workDir = Files.createDirectories(settings.workDir().resolve("lifecycle-sigterm"));
-        Path socketDirectory = Files.createTempDirectory("jetty-uwsgi-it-");
-        int[] ports = FreePorts.allocate(7);
-        try (LauncherProcess launcher = LauncherProcess.builder(settings.launcherJar())
-            .uwsgiSocket(ports[0])
-            .uwsgiUnixSocket(socketDirectory.resolve("uwsgi.sock"))
-            .httpSocket(ports[1])
-            .mount("/streaming", settings.streamingWar())
-            .option("--stats", FreePorts.LOOPBACK + ":" + ports[6])
-            .logFile(workDir.resolve("launcher.log"))
-            .start();
-             NginxProcess nginx = NginxProcess.builder(workDir.resolve("nginx"))
-                 .template(NginxLauncherRig.TEMPLATE)
-                 .include("uwsgi_params", "/nginx/uwsgi_params")
-                 .set("LAUNCHER_UWSGI_PORT", launcher.uwsgiPort())
-                 .set("LAUNCHER_UWSGI_UNIX_SOCKET", launcher.uwsgiUnixSocket())
-                 .set("LAUNCHER_HTTP_PORT", launcher.httpPort())
-                 .listen("NGINX_UWSGI_TCP_PORT", ports[2])
-                 .listen("NGINX_UWSGI_UNIX_PORT", ports[3])
-                 .listen("NGINX_UWSGI_HTTPS_VAR_PORT", ports[4])
-                 .listen("NGINX_HTTP_PROXY_PORT", ports[5])
-                 .start())
+        int statsPort = FreePorts.allocate(1)[0];
+        try (NginxLauncherRig rig = NginxLauncherRig.start(settings, "lifecycle-sigterm", launcher -> launcher.option("--stats", FreePorts.LOOPBACK + ":" + statsPort)))
         {
             // async requests that answer 2 s after they arrive: in flight, without a thread, when SIGTERM comes
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
-            for (String port : List.of("NGINX_UWSGI_TCP_PORT", "NGINX_UWSGI_UNIX_PORT", "NGINX_UWSGI_TCP_PORT", "NGINX_UWSGI_UNIX_PORT"))
+            LauncherProcess launcher = rig.launcher();
+            for (NginxLauncherRig.Route route : List.of(NginxLauncherRig.Route.NGINX_UWSGI_TCP, NginxLauncherRig.Route.NGINX_UWSGI_UNIX, NginxLauncherRig.Route.NGINX_UWSGI_TCP, NginxLauncherRig.Route.NGINX_UWSGI_UNIX))
             {
-                URI uri = URI.create("http://" + FreePorts.LOOPBACK + ":" + nginx.port(port) + "/streaming/async?delay=2000");
+                URI uri = URI.create(rig.baseUri(route) + NginxLauncherRig.STREAM + "/async?delay=2000");
                 inFlight.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
             }
-            launcher.awaitReady("4 requests in flight at the launcher", () -> requestsInFlight(ports[6]) == 4, Duration.ofSeconds(10));
+            launcher.awaitReady("4 requests in flight at the launcher", () -> requestsInFlight(statsPort) == 4, Duration.ofSeconds(10));
 
             Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(launcher.pid())).inheritIO().start();
             assertEquals(0, kill.waitFor(), "kill -TERM");

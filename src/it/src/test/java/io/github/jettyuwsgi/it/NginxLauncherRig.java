@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * <p>The setup every nginx end-to-end test and the load script share: one launcher serving the echo WAR at
@@ -70,17 +71,25 @@ public final class NginxLauncherRig implements AutoCloseable
      */
     public static NginxLauncherRig start(ItSettings settings, String name)
     {
+        return start(settings, name, UnaryOperator.identity());
+    }
+
+    /**
+     * @param options adds launcher options to the rig's ({@code --touch-reload}, {@code --stats}, ...)
+     */
+    public static NginxLauncherRig start(ItSettings settings, String name, UnaryOperator<LauncherProcess.Builder> options)
+    {
         Path workDir = settings.workDir().resolve(name);
         Path socketDirectory = socketDirectory(workDir);
         int[] ports = FreePorts.allocate(6);
-        LauncherProcess launcher = LauncherProcess.builder(settings.launcherJar())
+        LauncherProcess launcher = options.apply(LauncherProcess.builder(settings.launcherJar())
             .uwsgiSocket(ports[0])
             .uwsgiUnixSocket(socketDirectory.resolve("uwsgi.sock"))
             .httpSocket(ports[1])
             .mount(ECHO, settings.echoWar())
             .mount(STREAM, settings.streamingWar())
             .option("--buffer-size", String.valueOf(BUFFER_SIZE))
-            .logFile(workDir.resolve("launcher.log"))
+            .logFile(workDir.resolve("launcher.log")))
             .start();
         try
         {
