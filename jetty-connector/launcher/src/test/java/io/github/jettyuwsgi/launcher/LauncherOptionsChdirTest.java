@@ -95,8 +95,20 @@ public class LauncherOptionsChdirTest
         LauncherOptions options = LauncherOptions.parse("--http-socket", "127.0.0.1:0", "--app", "demo.App", "--classpath", dir.toString(),
             "--env", "=1", "--unenv", "A=1");
 
-        assertEquals(List.of("--env: '=1' (expected: KEY=VALUE, or KEY alone to remove it)",
+        assertEquals(List.of("--env: '=1' (expected: KEY=VALUE without NUL characters, or KEY alone to remove it)",
             "--unenv: 'A=1' (expected: the name of an environment variable)"), options.validate());
+    }
+
+    @Test
+    public void testNulInAnEnvLineIsAMistakeNotAStackTrace() throws IOException
+    {
+        // a command line cannot carry NUL, an ini file can; the JVM's environment map would throw on it
+        Path ini = Files.writeString(dir.resolve("nul.ini"), "[uwsgi]\nenv = A=x\0y\nunenv = B\0\n");
+        LauncherOptions options = LauncherOptions.parse("--http-socket", "127.0.0.1:0", "--app", "demo.App", "--classpath", dir.toString(),
+            "--ini", ini.toString());
+
+        assertEquals(List.of(ini + ":2: env: 'A=x\\0y' (expected: KEY=VALUE without NUL characters, or KEY alone to remove it)",
+            ini + ":3: unenv: 'B\\0' (expected: the name of an environment variable)"), options.validate());
     }
 
     @Test
