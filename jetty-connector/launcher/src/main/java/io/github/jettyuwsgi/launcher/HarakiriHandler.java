@@ -178,11 +178,18 @@ public final class HarakiriHandler extends Handler.Wrapper
         private boolean leave(boolean handled)
         {
             boolean mine;
+            boolean answer = false;
             synchronized (this)
             {
                 thread = null;
                 mine = !killed;
-                if (!handled && !completed)
+                if (killed && !completed)
+                {
+                    // interrupted by the harakiri: answer now, from the thread Jetty is waiting for (see run)
+                    completed = true;
+                    answer = true;
+                }
+                else if (!handled && !completed)
                 {
                     // the application declined the request: Jetty answers it (404), nothing to watch any more
                     completed = true;
@@ -193,9 +200,15 @@ public final class HarakiriHandler extends Handler.Wrapper
             // carry it into the next request (an interrupted thread closes any NIO channel it touches).
             if (!mine)
                 Thread.interrupted();
+            if (answer)
+                answer();
             return mine;
         }
 
+        /**
+         * @return true if the caller completes the request: the first to come; after the harakiri, the callback the
+         * application completes is answered with the 504 instead
+         */
         private boolean complete()
         {
             synchronized (this)
@@ -213,16 +226,28 @@ public final class HarakiriHandler extends Handler.Wrapper
         public void succeeded()
         {
             if (complete())
-                callback.succeeded();
+            {
+                if (killed)
+                    answer();
+                else
+                    callback.succeeded();
+            }
         }
 
         @Override
         public void failed(Throwable x)
         {
             if (complete())
-                callback.failed(x);
+            {
+                if (killed)
+                    answer();
+                else
+                    callback.failed(x);
+            }
             else
+            {
                 LOG.debug("{} failed after its harakiri", request, x);
+            }
         }
 
         @Override
@@ -232,31 +257,59 @@ public final class HarakiriHandler extends Handler.Wrapper
         }
 
         /**
-         * The harakiri itself, on a scheduler thread.
+         * The harakiri itself, on a scheduler thread. A thread inside the application is interrupted, and the request
+         * is answered when that thread leaves ({@link #leave}): failing the callback while {@code handle()} is still
+         * running races with Jetty's own completion of the handling, which then completes the stream twice. Only a
+         * request in async wait (no thread inside) is answered here at once, and one whose thread ignores the
+         * interrupt after {@link #ABORT_GRACE_MILLIS}.
          */
         @Override
         public void run()
         {
-            Thread interrupted;
+            Thread inside;
+            synchronized (this)
+            {
+                if (completed)
+                    return;
+                killed = true;
+                inside = thread;
+                if (inside == null)
+                    completed = true;
+                else
+                    inside.interrupt();
+            }
+            count.increment();
+            LOG.warn("HARAKIRI (pid: {}): {} {} from {} still running after {} s (harakiri = {}): {}, {}",
+                ProcessHandle.current().pid(), request.getMethod(), request.getHttpURI().getPathQuery(), Request.getRemoteAddr(request),
+                NanoTime.secondsSince(startNanos), seconds,
+                inside == null ? "in async wait" : "thread " + inside.getName() + " interrupted",
+                wrapped.isCommitted() ? "response already committed, connection aborted" : "answered 504");
+            if (inside == null)
+                answer();
+            else
+                scheduler.schedule(this::answerIfStuck, ABORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * For a thread that ignored the interrupt: a uwsgi frontend reads until the connection closes, so it must not
+         * wait for that thread.
+         */
+        private void answerIfStuck()
+        {
             synchronized (this)
             {
                 if (completed)
                     return;
                 completed = true;
-                killed = true;
-                interrupted = thread;
-                if (interrupted != null)
-                    interrupted.interrupt();
             }
-            count.increment();
-            boolean committed = wrapped.isCommitted();
-            LOG.warn("HARAKIRI (pid: {}): {} {} from {} still running after {} s (harakiri = {}): {}, {}",
-                ProcessHandle.current().pid(), request.getMethod(), request.getHttpURI().getPathQuery(), Request.getRemoteAddr(request),
-                NanoTime.secondsSince(startNanos), seconds,
-                interrupted == null ? "in async wait" : "thread " + interrupted.getName() + " interrupted",
-                committed ? "response already committed, connection aborted" : "answered 504");
+            answer();
+        }
+
+        private void answer()
+        {
             HttpException.RuntimeException failure = new HttpException.RuntimeException(HttpStatus.GATEWAY_TIMEOUT_504,
                 "Request ran longer than " + seconds + " s");
+            boolean committed = wrapped.isCommitted();
             callback.failed(failure);
             if (committed)
                 abort(failure);
