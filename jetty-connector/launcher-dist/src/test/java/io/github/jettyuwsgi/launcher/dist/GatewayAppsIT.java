@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpTester;
@@ -86,19 +83,7 @@ class GatewayAppsIT
         classes = Files.createDirectories(work.resolve("classes"));
         Files.writeString(sources.resolve("EnvironApp.java"), GATEWAY_APP);
         Files.writeString(sources.resolve("Hello.java"), JWSGI_APP);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "-d", classes.toString(), "-cp", adapterJar().toString(),
-            sources.resolve("EnvironApp.java").toString(), sources.resolve("Hello.java").toString());
-        assertEquals(0, status, "javac of the test applications");
-    }
-
-    private static Path adapterJar() throws IOException
-    {
-        try (Stream<Path> jars = Files.list(LauncherRun.dist().resolve("lib/ee11")))
-        {
-            return jars.filter(jar -> jar.getFileName().toString().startsWith("jetty-uwsgi-adapter-")).findFirst()
-                .orElseThrow(() -> new AssertionError("no jetty-uwsgi-adapter jar in lib/ee11 (expected: packaged by launcher-ee11)"));
-        }
+        LauncherRun.compileAgainstAdapter(classes, sources.resolve("EnvironApp.java"), sources.resolve("Hello.java"));
     }
 
     private List<String> args(String... more)

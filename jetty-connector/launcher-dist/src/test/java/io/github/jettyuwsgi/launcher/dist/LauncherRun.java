@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.tools.ToolProvider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -200,6 +201,29 @@ final class LauncherRun implements AutoCloseable
     static Path dist()
     {
         return Path.of(System.getProperty("launcher.dist", "target/jetty-uwsgi"));
+    }
+
+    /**
+     * Compiles test applications (gateway or JWSGI classes) against the adapter jar of the distribution, as a user of
+     * {@code --app} and {@code --jwsgi} would.
+     *
+     * @param classes where the classes go
+     * @param sources the {@code .java} files
+     */
+    static void compileAgainstAdapter(Path classes, Path... sources) throws IOException
+    {
+        Path adapter;
+        try (Stream<Path> jars = Files.list(dist().resolve("lib/ee11")))
+        {
+            adapter = jars.filter(jar -> jar.getFileName().toString().startsWith("jetty-uwsgi-adapter-")).findFirst()
+                .orElseThrow(() -> new AssertionError("no jetty-uwsgi-adapter jar in lib/ee11 (expected: packaged by launcher-ee11)"));
+        }
+        List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "-cp", adapter.toString()));
+        for (Path source : sources)
+        {
+            arguments.add(source.toString());
+        }
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(String[]::new)), () -> "javac " + arguments);
     }
 
     /**

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 import io.github.jettyuwsgi.launcher.Launcher;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,17 +98,7 @@ class ProcessSettingsIT
         Path source = Files.createDirectories(build.resolve("src/demo")).resolve("Probe.java");
         Files.writeString(source, PROBE_APP);
         classes = Files.createDirectories(build.resolve("classes"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), "-cp", adapterJar().toString(), source.toString()), "javac Probe");
-    }
-
-    private static Path adapterJar() throws IOException
-    {
-        try (Stream<Path> jars = Files.list(LauncherRun.dist().resolve("lib/ee11")))
-        {
-            return jars.filter(jar -> jar.getFileName().toString().startsWith("jetty-uwsgi-adapter-")).findFirst()
-                .orElseThrow(() -> new AssertionError("no jetty-uwsgi-adapter jar in lib/ee11 (expected: packaged by launcher-ee11)"));
-        }
+        LauncherRun.compileAgainstAdapter(classes, source);
     }
 
     private String get(LauncherRun launcher, String pathAndQuery) throws IOException, InterruptedException
