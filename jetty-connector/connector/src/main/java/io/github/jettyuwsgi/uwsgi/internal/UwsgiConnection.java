@@ -191,7 +191,10 @@ public class UwsgiConnection extends AbstractMetaDataConnection
     public void onOpen()
     {
         super.onOpen();
-        fillInterested(fillableCallback);
+        // A frontend writes the whole packet as soon as it has connected, and every uwsgi request is a new connection:
+        // reading at once, on a pool thread, usually finds the packet there and saves a selector round trip per request.
+        // onFillable registers fill interest itself when nothing has arrived yet.
+        getExecutor().execute(this::onFillable);
     }
 
     @Override
