@@ -179,9 +179,10 @@ public class UwsgiConnectionTest
 
         byte[] response = exchange(packet);
 
-        // the connection reports its bytes when it closes, which may come just after the client has read the response
+        // the connection reports its bytes when it closes, which may come just after the client has read the response;
+        // ConnectionStatistics counts the close before it adds the bytes, so wait for the bytes themselves
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while ((statistics.getConnectionsTotal() == 0 || statistics.getConnections() > 0) && System.nanoTime() < deadline)
+        while ((statistics.getReceivedBytes() < packet.length || statistics.getSentBytes() < response.length) && System.nanoTime() < deadline)
             Thread.sleep(10);
         assertEquals(1, statistics.getConnectionsTotal());
         assertEquals(packet.length, statistics.getReceivedBytes());
