@@ -9,8 +9,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Collections;
@@ -20,12 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import io.github.jettyuwsgi.examples.test.WarServer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,41 +46,23 @@ public class EchoWarTest
     private static final String FAKE_UWSGI_HEADER = "X-Test-Fake-Uwsgi-Vars";
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    private static Server server;
+    private static WarServer war;
     private static int port;
     private static HttpClient client;
 
     @BeforeAll
     public static void startServer() throws Exception
     {
-        Path webapp = Path.of("src", "main", "webapp").toAbsolutePath();
-        Path classes = Path.of("target", "classes").toAbsolutePath();
-        assertTrue(Files.isRegularFile(webapp.resolve("WEB-INF/web.xml")), "web.xml: missing (expected: under " + webapp + ")");
-
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-
-        WebAppContext context = new WebAppContext();
-        context.setContextPath(CONTEXT_PATH);
-        context.setWar(webapp.toString());
-        // Load the servlet classes through the webapp's own class loader, as from WEB-INF/classes of the real WAR.
-        context.setExtraClasspath(classes.toString());
-        context.setThrowUnavailableOnStartupException(true);
-
-        server.setHandler(new FakeUwsgiVars(context));
-        server.start();
-        port = connector.getLocalPort();
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        war = new WarServer(CONTEXT_PATH).front(FakeUwsgiVars::new).start();
+        port = war.port();
+        client = WarServer.newHttpClient();
     }
 
     @AfterAll
     public static void stopServer() throws Exception
     {
-        if (server != null)
-            server.stop();
+        if (war != null)
+            war.stop();
     }
 
     @Test

@@ -5,25 +5,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
+import io.github.jettyuwsgi.examples.test.WarServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * <p>Deploys the exploded JWSGI WAR ({@code src/main/webapp} plus the compiled classes) in a real ee10 Jetty and
@@ -31,34 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public class JwsgiWarTest
 {
-    private static Server server;
+    private static WarServer war;
     private static URI base;
     private static HttpClient client;
 
     @BeforeAll
     public static void startServer() throws Exception
     {
-        Path webapp = Path.of("src", "main", "webapp").toAbsolutePath();
-        assertTrue(Files.isRegularFile(webapp.resolve("WEB-INF/web.xml")), "web.xml: missing (expected: under " + webapp + ")");
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        WebAppContext context = new WebAppContext();
-        context.setContextPath("/jwsgi");
-        context.setWar(webapp.toString());
-        context.setExtraClasspath(Path.of("target", "classes").toAbsolutePath().toString());
-        context.setThrowUnavailableOnStartupException(true);
-        server.setHandler(context);
-        server.start();
-        base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/jwsgi");
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        war = new WarServer("/jwsgi").start();
+        base = war.uri();
+        client = WarServer.newHttpClient();
     }
 
     @AfterAll
     public static void stopServer() throws Exception
     {
-        server.stop();
+        war.stop();
     }
 
     private static HttpResponse<String> get(String target) throws Exception

@@ -11,8 +11,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +18,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
+import io.github.jettyuwsgi.examples.test.WarServer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterAll;
@@ -45,42 +42,25 @@ public class StreamingWarTest
      */
     private static final int MAX_THREADS = 10;
 
-    private static Server server;
+    private static WarServer war;
     private static int port;
     private static HttpClient client;
 
     @BeforeAll
     public static void startServer() throws Exception
     {
-        Path webapp = Path.of("src", "main", "webapp").toAbsolutePath();
-        Path classes = Path.of("target", "classes").toAbsolutePath();
-        assertTrue(Files.isRegularFile(webapp.resolve("WEB-INF/web.xml")), "web.xml: missing (expected: under " + webapp + ")");
-
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MAX_THREADS);
         threads.setName("streaming-test");
-        server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-
-        WebAppContext context = new WebAppContext();
-        context.setContextPath(CONTEXT_PATH);
-        context.setWar(webapp.toString());
-        // Load the servlet classes through the webapp's own class loader, as from WEB-INF/classes of the real WAR.
-        context.setExtraClasspath(classes.toString());
-        context.setThrowUnavailableOnStartupException(true);
-        server.setHandler(context);
-        server.start();
-        port = connector.getLocalPort();
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        war = new WarServer(CONTEXT_PATH).threads(threads).connector(server -> new ServerConnector(server, 1, 1)).start();
+        port = war.port();
+        client = WarServer.newHttpClient();
     }
 
     @AfterAll
     public static void stopServer() throws Exception
     {
-        if (server != null)
-            server.stop();
+        if (war != null)
+            war.stop();
     }
 
     @Test
