@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,18 +17,16 @@ import java.util.Map;
  * <p>Templates name their values as {@code {{NAME}}} (rendered as {@link NginxProcess} does: a name without a value
  * fails the start); {@code {{ROOT}}} is always the directory itself, for programs that want absolute paths.</p>
  */
-public final class FrontendProcess extends ManagedProcess
+public final class FrontendProcess extends ListeningProcess
 {
     private static final String INSTALL_HINT = "run scripts/install-system-deps.sh as root to install it";
 
     private final Path root;
-    private final Map<String, Integer> ports;
 
     private FrontendProcess(String name, List<String> command, Path root, Map<String, Integer> ports)
     {
-        super(name, command, root, root.resolve("logs/" + name + ".out"));
+        super(name, command, root, root.resolve("logs/" + name + ".out"), ports);
         this.root = root;
-        this.ports = ports;
     }
 
     /**
@@ -52,17 +49,6 @@ public final class FrontendProcess extends ManagedProcess
         return NginxProcess.findOnPath(program)
             .orElseThrow(() -> new IllegalStateException(program + " not found on PATH nor in /usr/sbin, /usr/local/sbin, /sbin " +
                 "(expected: the Debian package " + debianPackage + "; " + INSTALL_HINT + ")"));
-    }
-
-    /**
-     * @return the port the template's {@code {{name}}} listens on, as given to {@link Builder#listen(String, int)}
-     */
-    public int port(String name)
-    {
-        Integer port = ports.get(name);
-        if (port == null)
-            throw new IllegalArgumentException("no " + name() + " port named " + name + " (expected one of " + ports.keySet() + ")");
-        return port;
     }
 
     public Path root()
@@ -95,15 +81,12 @@ public final class FrontendProcess extends ManagedProcess
     /**
      * The configuration file, the command line and the values filled in.
      */
-    public static final class Builder
+    public static final class Builder extends TemplateBuilder<Builder>
     {
         private final String name;
         private final Path root;
         private final Map<String, String> files = new LinkedHashMap<>();
-        private final Map<String, String> values = new LinkedHashMap<>();
-        private final Map<String, Integer> ports = new LinkedHashMap<>();
         private final List<String> command = new ArrayList<>();
-        private Duration startTimeout = Duration.ofSeconds(30);
 
         private Builder(String name, Path root)
         {
@@ -134,24 +117,9 @@ public final class FrontendProcess extends ManagedProcess
             return this;
         }
 
-        public Builder set(String name, Object value)
+        @Override
+        protected Builder self()
         {
-            values.put(name, String.valueOf(value));
-            return this;
-        }
-
-        /**
-         * Sets {@code {{name}}} to {@code port} and waits, at start, until the program accepts on it.
-         */
-        public Builder listen(String name, int port)
-        {
-            ports.put(name, port);
-            return set(name, port);
-        }
-
-        public Builder startTimeout(Duration startTimeout)
-        {
-            this.startTimeout = startTimeout;
             return this;
         }
 
@@ -184,17 +152,7 @@ public final class FrontendProcess extends ManagedProcess
             {
                 throw new UncheckedIOException("cannot write the " + name + " directory " + root, x);
             }
-            FrontendProcess process = new FrontendProcess(name, rendered, root, Map.copyOf(ports));
-            try
-            {
-                process.awaitReady("accepting on " + ports, () -> ports.values().stream().allMatch(FreePorts::accepts), startTimeout);
-            }
-            catch (RuntimeException x)
-            {
-                process.close();
-                throw x;
-            }
-            return process;
+            return awaitAccepting(new FrontendProcess(name, rendered, root, ports));
         }
     }
 }

@@ -25,21 +25,19 @@ import java.util.stream.Stream;
  * are relative to the prefix, except those that point elsewhere (a backend's Unix socket). The template is
  * expected to say {@code daemon off; master_process off;} so that this process is the whole nginx.</p>
  */
-public final class NginxProcess extends ManagedProcess
+public final class NginxProcess extends ListeningProcess
 {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Z0-9_]+)}}");
     private static final String INSTALL_HINT = "run scripts/install-system-deps.sh as root to install it";
 
     private final Path nginx;
     private final Path prefix;
-    private final Map<String, Integer> ports;
 
     private NginxProcess(Path nginx, Path prefix, Map<String, Integer> ports)
     {
-        super("nginx", command(nginx, prefix), prefix, prefix.resolve("logs/nginx.out"));
+        super("nginx", command(nginx, prefix), prefix, prefix.resolve("logs/nginx.out"), ports);
         this.nginx = nginx;
         this.prefix = prefix;
-        this.ports = ports;
     }
 
     /**
@@ -106,17 +104,6 @@ public final class NginxProcess extends ManagedProcess
             .map(directory -> Path.of(directory, program))
             .filter(Files::isExecutable)
             .findFirst();
-    }
-
-    /**
-     * @return the port the template's {@code {{name}}} listens on, as given to {@link Builder#listen(String, int)}
-     */
-    public int port(String name)
-    {
-        Integer port = ports.get(name);
-        if (port == null)
-            throw new IllegalArgumentException("no nginx port named " + name + " (expected one of " + ports.keySet() + ")");
-        return port;
     }
 
     public Path prefix()
@@ -206,14 +193,11 @@ public final class NginxProcess extends ManagedProcess
     /**
      * The configuration (a template and the files it includes) and the values filled in.
      */
-    public static final class Builder
+    public static final class Builder extends TemplateBuilder<Builder>
     {
         private final Path prefix;
         private String template;
         private final Map<String, String> includes = new LinkedHashMap<>();
-        private final Map<String, String> values = new LinkedHashMap<>();
-        private final Map<String, Integer> ports = new LinkedHashMap<>();
-        private Duration startTimeout = Duration.ofSeconds(30);
 
         private Builder(Path prefix)
         {
@@ -239,24 +223,9 @@ public final class NginxProcess extends ManagedProcess
             return this;
         }
 
-        public Builder set(String name, Object value)
+        @Override
+        protected Builder self()
         {
-            values.put(name, String.valueOf(value));
-            return this;
-        }
-
-        /**
-         * Sets {@code {{name}}} to {@code port} and waits, at start, until nginx accepts on it.
-         */
-        public Builder listen(String name, int port)
-        {
-            ports.put(name, port);
-            return set(name, port);
-        }
-
-        public Builder startTimeout(Duration startTimeout)
-        {
-            this.startTimeout = startTimeout;
             return this;
         }
 
@@ -286,17 +255,7 @@ public final class NginxProcess extends ManagedProcess
             {
                 throw new UncheckedIOException("cannot write the nginx prefix " + prefix, x);
             }
-            NginxProcess process = new NginxProcess(nginx, prefix, Map.copyOf(ports));
-            try
-            {
-                process.awaitReady("accepting on " + ports, () -> ports.values().stream().allMatch(FreePorts::accepts), startTimeout);
-            }
-            catch (RuntimeException x)
-            {
-                process.close();
-                throw x;
-            }
-            return process;
+            return awaitAccepting(new NginxProcess(nginx, prefix, ports));
         }
     }
 
