@@ -14,10 +14,7 @@ import io.github.jettyuwsgi.gateway.ResponseRules;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -37,7 +34,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * whichever side answers. The request body is not rewound: the side that answers second sees what the first left
  * unread (in practice a side that declines does not read the body).</p>
  */
-public class GatewayFilter implements Filter
+public class GatewayFilter extends AbstractGatewayFilter
 {
     /** Init-param: {@code none}, {@code app-first} or {@code chain-first}. */
     public static final String CASCADE = "cascade";
@@ -45,8 +42,6 @@ public class GatewayFilter implements Filter
     public static final String NOT_HANDLED = "notHandled";
 
     private GatewayApplication application;
-    private GatewayInitParams params;
-    private ServletContext context;
     private String cascade;
     private final Set<Integer> notHandled = new HashSet<>();
 
@@ -66,12 +61,10 @@ public class GatewayFilter implements Filter
     }
 
     @Override
-    public void init(FilterConfig config) throws ServletException
+    void configure(FilterConfig config) throws ServletException
     {
-        context = config.getServletContext();
-        params = GatewayInitParams.from(config::getInitParameter);
-        GatewayApplication app = application != null ? application : ApplicationLoader.load(params, context.getClassLoader());
-        application = Serving.validated(app, params.validate(), context);
+        GatewayApplication app = application != null ? application : ApplicationLoader.load(params(), context().getClassLoader());
+        application = Serving.validated(app, params().validate(), context());
         String mode = config.getInitParameter(CASCADE);
         cascade = mode == null ? "none" : mode.strip().toLowerCase(Locale.ROOT);
         if (!List.of("none", "app-first", "chain-first").contains(cascade))
@@ -91,25 +84,19 @@ public class GatewayFilter implements Filter
     }
 
     @Override
-    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException
+    void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Environ environ) throws IOException, ServletException
     {
-        if (!(request instanceof HttpServletRequest httpRequest) || !(response instanceof HttpServletResponse httpResponse))
-        {
-            chain.doFilter(request, response);
-            return;
-        }
-        Environ environ = ServletEnviron.of(httpRequest, params.multiprocess());
         switch (cascade)
         {
-            case "app-first" -> appFirst(httpRequest, httpResponse, chain, environ);
-            case "chain-first" -> chainFirst(httpRequest, httpResponse, chain, environ);
-            default -> Serving.serve(application, environ, httpResponse, failure -> onFailure(httpRequest, failure));
+            case "app-first" -> appFirst(request, response, chain, environ);
+            case "chain-first" -> chainFirst(request, response, chain, environ);
+            default -> Serving.serve(application, environ, response, failure -> onFailure(request, failure));
         }
     }
 
     private void onFailure(HttpServletRequest request, Throwable failure)
     {
-        context.log("gateway filter failed: " + request.getMethod() + " " + request.getRequestURI(), failure);
+        context().log("gateway filter failed: " + request.getMethod() + " " + request.getRequestURI(), failure);
     }
 
     private void appFirst(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Environ environ) throws IOException, ServletException

@@ -1,6 +1,5 @@
 package io.github.jettyuwsgi.gateway.servlet;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,10 +9,7 @@ import io.github.jettyuwsgi.gateway.GatewayMiddleware;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -34,11 +30,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * <p>The downstream servlet must answer within {@code doFilter} (no {@code startAsync}); errors follow the servlet's
  * rule: a generic 500 before commit, an aborted connection after.</p>
  */
-public class GatewayMiddlewareFilter implements Filter
+public class GatewayMiddlewareFilter extends AbstractGatewayFilter
 {
     private GatewayMiddleware middleware;
-    private GatewayInitParams params;
-    private ServletContext context;
 
     /**
      * <p>For {@code web.xml}: the middleware classes come from the {@value GatewayInitParams#MIDDLEWARE} init-param.</p>
@@ -56,36 +50,28 @@ public class GatewayMiddlewareFilter implements Filter
     }
 
     @Override
-    public void init(FilterConfig config) throws ServletException
+    void configure(FilterConfig config) throws ServletException
     {
-        context = config.getServletContext();
-        params = GatewayInitParams.from(config::getInitParameter);
         if (middleware == null)
         {
-            if (params.middleware().isEmpty())
+            if (params().middleware().isEmpty())
                 throw new ServletException("init-param " + GatewayInitParams.MIDDLEWARE + ": absent (expected: one or more GatewayMiddleware class names)");
             List<GatewayMiddleware> loaded = new ArrayList<>();
-            for (String name : params.middleware())
+            for (String name : params().middleware())
             {
-                loaded.add(ApplicationLoader.instantiate(GatewayInitParams.MIDDLEWARE, name, GatewayMiddleware.class, context.getClassLoader()));
+                loaded.add(ApplicationLoader.instantiate(GatewayInitParams.MIDDLEWARE, name, GatewayMiddleware.class, context().getClassLoader()));
             }
             middleware = GatewayMiddleware.compose(loaded);
         }
     }
 
     @Override
-    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException
+    void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Environ environ) throws ServletException
     {
-        if (!(request instanceof HttpServletRequest httpRequest) || !(response instanceof HttpServletResponse httpResponse))
-        {
-            chain.doFilter(request, response);
-            return;
-        }
-        Environ environ = ServletEnviron.of(httpRequest, params.multiprocess());
         // Validated on both sides when asked: the middleware as an application, and as a server of the chain.
-        GatewayApplication downstream = Serving.validated(new ChainApplication(httpRequest, httpResponse, chain), params.validate(), context);
-        GatewayApplication application = Serving.validated(middleware.wrap(downstream), params.validate(), context);
-        Serving.serve(application, environ, httpResponse, failure ->
-            context.log("gateway middleware filter failed: " + httpRequest.getMethod() + " " + httpRequest.getRequestURI(), failure));
+        GatewayApplication downstream = Serving.validated(new ChainApplication(request, response, chain), params().validate(), context());
+        GatewayApplication application = Serving.validated(middleware.wrap(downstream), params().validate(), context());
+        Serving.serve(application, environ, response, failure ->
+            context().log("gateway middleware filter failed: " + request.getMethod() + " " + request.getRequestURI(), failure));
     }
 }
