@@ -29,7 +29,7 @@ import io.github.jettyuwsgi.gateway.ResponseRules;
  * before its end (uWSGI does so after a write error) makes the application's next chunk fail as a client disconnect,
  * which ends the exchange and closes the application's body.</p>
  */
-final class ResponsePipe extends InputStream implements GatewayExchange.Sink
+final class ResponsePipe extends BulkInputStream implements GatewayExchange.Sink
 {
     /** The head of a response: what JWSGI returns besides the body. */
     record Head(int status, List<Header> headers)
@@ -143,17 +143,8 @@ final class ResponsePipe extends InputStream implements GatewayExchange.Sink
     }
 
     @Override
-    public int read() throws IOException
+    int readSome(byte[] buffer, int offset, int length) throws IOException
     {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException
-    {
-        if (length == 0)
-            return 0;
         while (current == null || position == current.length)
         {
             if (ended)
@@ -237,20 +228,11 @@ final class ResponsePipe extends InputStream implements GatewayExchange.Sink
     }
 
     /** The exchange thread's view of the request body. */
-    private final class RelayedInput extends InputStream
+    private final class RelayedInput extends BulkInputStream
     {
         @Override
-        public int read() throws IOException
+        int readSome(byte[] buffer, int offset, int length) throws IOException
         {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException
-        {
-            if (length == 0)
-                return 0;
             ReadRequest request = new ReadRequest(length);
             put(request);
             try
