@@ -2,15 +2,12 @@ package io.github.jettyuwsgi.it;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,11 +77,7 @@ class EchoDifferentialIT
         int[] nginxVersion = NginxProcess.version();
         nginxJoinsRepeatedHeaders = nginxVersion[0] > 1 || nginxVersion[1] >= 23;
         rig = NginxLauncherRig.start(ItSettings.fromSystemProperties(), "echo-differential");
-        // HTTP/1.1 only: an h2c upgrade attempt would add Upgrade and HTTP2-Settings headers on some routes only.
-        client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+        client = HttpTransfers.http11Client();
     }
 
     @AfterAll
@@ -403,8 +396,7 @@ class EchoDifferentialIT
             HttpRequest request = HttpRequest.newBuilder(rig.baseUri(route).resolve(NginxLauncherRig.STREAM + "/upload"))
                 .header("Host", RequestSpec.HOST)
                 .header("Content-Type", "application/octet-stream")
-                // A known length: the JDK client streams the body with a Content-Length instead of chunking it.
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> StreamingPattern.stream(HUNDRED_MB)), HUNDRED_MB))
+                .POST(HttpTransfers.patternBody(HUNDRED_MB))
                 .timeout(BIG_BODY_TIMEOUT)
                 .build();
             Exchange exchange = send(route, "POST", request);
@@ -433,34 +425,11 @@ class EchoDifferentialIT
                 .header("Host", RequestSpec.HOST)
                 .timeout(BIG_BODY_TIMEOUT)
                 .build();
-            HttpResponse<InputStream> response;
-            MessageDigest digest = StreamingPattern.newSha256();
-            long length = 0;
-            try
-            {
-                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream body = response.body())
-                {
-                    byte[] buffer = new byte[64 * 1024];
-                    for (int read = body.read(buffer); read >= 0; read = body.read(buffer))
-                    {
-                        digest.update(buffer, 0, read);
-                        length += read;
-                    }
-                }
-            }
-            catch (IOException x)
-            {
-                throw new AssertionError(route + " download failed after " + length + " bytes: " + x + "\n" + rig.describeLogs(), x);
-            }
-            catch (InterruptedException x)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", x);
-            }
+            HttpTransfers.Download download = HttpTransfers.download(client, request, route + " download", rig::describeLogs);
+            HttpResponse<?> response = download.response();
             assertEquals(200, response.statusCode(), () -> route + " status");
-            assertEquals(HUNDRED_MB, length, () -> route + " bytes received");
-            assertEquals(expectedSha256, HexFormat.of().formatHex(digest.digest()), () -> route + " sha256 of the download");
+            assertEquals(HUNDRED_MB, download.length(), () -> route + " bytes received");
+            assertEquals(expectedSha256, download.sha256(), () -> route + " sha256 of the download");
             Exchange headersOnly = new Exchange(route, "GET", response.statusCode(), response.headers().map(), new byte[0]);
             if (withLength)
                 assertEquals(List.of(String.valueOf(HUNDRED_MB)), headersOnly.headers().get("content-length"), () -> route + " Content-Length");
@@ -501,20 +470,8 @@ class EchoDifferentialIT
 
     private Exchange send(Route route, String method, HttpRequest request)
     {
-        try
-        {
-            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Exchange(route, method, response.statusCode(), response.headers().map(), response.body());
-        }
-        catch (IOException x)
-        {
-            throw new AssertionError(route + " " + method + " " + request.uri() + " failed: " + x + "\n" + rig.describeLogs(), x);
-        }
-        catch (InterruptedException x)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", x);
-        }
+        HttpResponse<byte[]> response = HttpTransfers.send(client, request, HttpResponse.BodyHandlers.ofByteArray(), route + " " + method + " " + request.uri(), rig::describeLogs);
+        return new Exchange(route, method, response.statusCode(), response.headers().map(), response.body());
     }
 
     // ---- comparing ----

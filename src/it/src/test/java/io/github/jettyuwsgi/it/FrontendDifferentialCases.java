@@ -2,14 +2,11 @@ package io.github.jettyuwsgi.it;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,11 +81,7 @@ abstract class FrontendDifferentialCases
     void start()
     {
         rig = startRig(ItSettings.fromSystemProperties());
-        // HTTP/1.1 only: an h2c upgrade attempt would add Upgrade and HTTP2-Settings headers on some routes only.
-        client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+        client = HttpTransfers.http11Client();
     }
 
     @AfterAll
@@ -180,7 +173,7 @@ abstract class FrontendDifferentialCases
             HttpRequest request = HttpRequest.newBuilder(route.baseUri().resolve(FrontendRig.STREAM + "/upload"))
                 .header("Host", RequestSpec.HOST)
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> StreamingPattern.stream(TEN_MB)), TEN_MB))
+                .POST(HttpTransfers.patternBody(TEN_MB))
                 .timeout(TIMEOUT)
                 .build();
             Exchange exchange = send(route, "POST", request);
@@ -208,34 +201,11 @@ abstract class FrontendDifferentialCases
                 .header("Host", RequestSpec.HOST)
                 .timeout(TIMEOUT)
                 .build();
-            MessageDigest digest = StreamingPattern.newSha256();
-            long length = 0;
-            HttpResponse<InputStream> response;
-            try
-            {
-                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream body = response.body())
-                {
-                    byte[] buffer = new byte[64 * 1024];
-                    for (int read = body.read(buffer); read >= 0; read = body.read(buffer))
-                    {
-                        digest.update(buffer, 0, read);
-                        length += read;
-                    }
-                }
-            }
-            catch (IOException x)
-            {
-                throw new AssertionError(route + " download failed after " + length + " bytes: " + x + "\n" + rig.describeLogs(), x);
-            }
-            catch (InterruptedException x)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", x);
-            }
+            HttpTransfers.Download download = HttpTransfers.download(client, request, route + " download", rig::describeLogs);
+            HttpResponse<?> response = download.response();
             assertEquals(200, response.statusCode(), () -> route + " status");
-            assertEquals(TEN_MB, length, () -> route + " bytes received");
-            assertEquals(expectedSha256, HexFormat.of().formatHex(digest.digest()), () -> route + " sha256 of the download");
+            assertEquals(TEN_MB, download.length(), () -> route + " bytes received");
+            assertEquals(expectedSha256, download.sha256(), () -> route + " sha256 of the download");
             Exchange headersOnly = new Exchange(null, "GET", response.statusCode(), response.headers().map(), new byte[0]);
             if (withLength)
                 assertEquals(List.of(String.valueOf(TEN_MB)), headersOnly.headers().get("content-length"), () -> route + " Content-Length");
@@ -354,20 +324,8 @@ abstract class FrontendDifferentialCases
 
     protected Exchange send(Route route, String method, HttpRequest request)
     {
-        try
-        {
-            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Exchange(null, method, response.statusCode(), response.headers().map(), response.body());
-        }
-        catch (IOException x)
-        {
-            throw new AssertionError(route + " " + method + " " + request.uri() + " failed: " + x + "\n" + rig.describeLogs(), x);
-        }
-        catch (InterruptedException x)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", x);
-        }
+        HttpResponse<byte[]> response = HttpTransfers.send(client, request, HttpResponse.BodyHandlers.ofByteArray(), route + " " + method + " " + request.uri(), rig::describeLogs);
+        return new Exchange(null, method, response.statusCode(), response.headers().map(), response.body());
     }
 
     /**

@@ -1,14 +1,11 @@
 package io.github.jettyuwsgi.it;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,7 +42,7 @@ class StreamingThroughNginxIT
     void start()
     {
         rig = NginxLauncherRig.start(ItSettings.fromSystemProperties(), "streaming");
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        client = HttpTransfers.http11Client();
     }
 
     @AfterAll
@@ -66,21 +63,9 @@ class StreamingThroughNginxIT
     {
         HttpRequest request = request(route, path)
             .header("Content-Type", "application/octet-stream")
-            .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> StreamingPattern.stream(length)), length))
+            .POST(HttpTransfers.patternBody(length))
             .build();
-        try
-        {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException x)
-        {
-            throw new AssertionError(route + " upload of " + length + " bytes failed: " + x + "\n" + rig.describeLogs(), x);
-        }
-        catch (InterruptedException x)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(x);
-        }
+        return HttpTransfers.send(client, request, HttpResponse.BodyHandlers.ofString(), route + " upload of " + length + " bytes", rig::describeLogs);
     }
 
     /**
@@ -88,32 +73,9 @@ class StreamingThroughNginxIT
      */
     private Object[] download(Route route, String pathQuery)
     {
-        MessageDigest digest = StreamingPattern.newSha256();
-        long length = 0;
-        try
-        {
-            HttpResponse<InputStream> response = client.send(request(route, pathQuery).build(), HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, response.statusCode(), () -> route + " " + pathQuery);
-            try (InputStream body = response.body())
-            {
-                byte[] buffer = new byte[256 * 1024];
-                for (int read = body.read(buffer); read >= 0; read = body.read(buffer))
-                {
-                    digest.update(buffer, 0, read);
-                    length += read;
-                }
-            }
-        }
-        catch (IOException x)
-        {
-            throw new AssertionError(route + " download " + pathQuery + " failed after " + length + " bytes: " + x + "\n" + rig.describeLogs(), x);
-        }
-        catch (InterruptedException x)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(x);
-        }
-        return new Object[]{length, HexFormat.of().formatHex(digest.digest())};
+        HttpTransfers.Download download = HttpTransfers.download(client, request(route, pathQuery).build(), route + " download " + pathQuery, rig::describeLogs);
+        assertEquals(200, download.response().statusCode(), () -> route + " " + pathQuery);
+        return new Object[]{download.length(), download.sha256()};
     }
 
     @Test
