@@ -23,9 +23,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,24 +45,9 @@ public class EchoWarTest
     private static final String FAKE_UWSGI_HEADER = "X-Test-Fake-Uwsgi-Vars";
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    private static WarServer war;
-    private static int port;
-    private static HttpClient client;
-
-    @BeforeAll
-    public static void startServer() throws Exception
-    {
-        war = new WarServer(CONTEXT_PATH).front(FakeUwsgiVars::new).start();
-        port = war.port();
-        client = WarServer.newHttpClient();
-    }
-
-    @AfterAll
-    public static void stopServer() throws Exception
-    {
-        if (war != null)
-            war.stop();
-    }
+    @RegisterExtension
+    static final WarServer war = new WarServer(CONTEXT_PATH).front(FakeUwsgiVars::new);
+    private static final HttpClient client = WarServer.newHttpClient();
 
     @Test
     public void testGetWithQueryDumpsRequestLine() throws Exception
@@ -81,7 +65,7 @@ public class EchoWarTest
             List.copyOf(echo.keySet()));
         assertEquals("GET", echo.get("method"));
         assertEquals("/echo/some/path;p=1", echo.get("requestURI"));
-        assertEquals("http://127.0.0.1:" + port + "/echo/some/path;p=1", echo.get("requestURL"));
+        assertEquals("http://127.0.0.1:" + war.port() + "/echo/some/path;p=1", echo.get("requestURL"));
         assertEquals(CONTEXT_PATH, echo.get("contextPath"));
         assertEquals("", echo.get("servletPath"));
         assertEquals("/some/path", echo.get("pathInfo"));
@@ -90,11 +74,11 @@ public class EchoWarTest
         assertEquals("http", echo.get("scheme"));
         assertEquals(false, echo.get("secure"));
         assertEquals("127.0.0.1", echo.get("serverName"));
-        assertEquals((long)port, echo.get("serverPort"));
+        assertEquals((long)war.port(), echo.get("serverPort"));
         assertEquals("127.0.0.1", echo.get("remoteAddr"));
         assertTrue((Long)echo.get("remotePort") > 0, "remotePort: " + echo.get("remotePort") + " (expected: the client's port)");
         assertEquals("127.0.0.1", echo.get("localAddr"));
-        assertEquals((long)port, echo.get("localPort"));
+        assertEquals((long)war.port(), echo.get("localPort"));
         assertNull(echo.get("contentType"));
         assertEquals(Map.of("a", List.of("1", "2"), "b", List.of("\u00e9"), "empty", List.of("")), echo.get("parameters"));
         assertEquals(List.of("a", "b", "empty"), List.copyOf(((Map<?, ?>)echo.get("parameters")).keySet()));
@@ -300,7 +284,7 @@ public class EchoWarTest
 
     private static HttpRequest.Builder request(String pathAndQuery)
     {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + CONTEXT_PATH + pathAndQuery)).timeout(Duration.ofSeconds(10));
+        return HttpRequest.newBuilder(URI.create(war.uri() + pathAndQuery)).timeout(Duration.ofSeconds(10));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception
@@ -313,7 +297,7 @@ public class EchoWarTest
      */
     private static String exchange(String request) throws Exception
     {
-        try (Socket socket = new Socket("127.0.0.1", port))
+        try (Socket socket = new Socket("127.0.0.1", war.port()))
         {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -9,9 +9,8 @@ import java.security.MessageDigest;
 import java.util.Random;
 
 import io.github.jettyuwsgi.examples.test.WarServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,28 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public class GatewayWarTest
 {
-    private static WarServer war;
-    private static URI base;
-    private static HttpClient client;
-
-    @BeforeAll
-    public static void startServer() throws Exception
-    {
-        war = new WarServer("/gw").start();
-        base = war.uri();
-        client = WarServer.newHttpClient();
-    }
-
-    @AfterAll
-    public static void stopServer() throws Exception
-    {
-        war.stop();
-    }
+    @RegisterExtension
+    static final WarServer war = new WarServer("/gw");
+    private static final HttpClient client = WarServer.newHttpClient();
 
     @Test
     public void greetsWithTheDecodedPath() throws Exception
     {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/hello/caf%C3%A9")).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(war.uri() + "/hello/caf%C3%A9")).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertEquals(200, response.statusCode());
         assertEquals("Hello, caf\u00e9!\n", response.body());
         assertEquals("text/plain;charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow().toLowerCase().replace(" ", ""));
@@ -54,7 +39,7 @@ public class GatewayWarTest
     {
         byte[] body = new byte[3 * 1024 * 1024 + 17];
         new Random(42).nextBytes(body);
-        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(war.uri() + "/echo"))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/x-test").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, response.statusCode());
         assertEquals("application/x-test", response.headers().firstValue("Content-Type").orElseThrow());
@@ -65,7 +50,7 @@ public class GatewayWarTest
     @Test
     public void unknownRouteIs404() throws Exception
     {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/nope")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(war.uri() + "/nope")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, response.statusCode());
         assertEquals("no route for GET /nope\n", response.body());
     }

@@ -12,9 +12,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.github.jettyuwsgi.examples.test.WarServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,27 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public class JwsgiWarTest
 {
-    private static WarServer war;
-    private static URI base;
-    private static HttpClient client;
-
-    @BeforeAll
-    public static void startServer() throws Exception
-    {
-        war = new WarServer("/jwsgi").start();
-        base = war.uri();
-        client = WarServer.newHttpClient();
-    }
-
-    @AfterAll
-    public static void stopServer() throws Exception
-    {
-        war.stop();
-    }
+    @RegisterExtension
+    static final WarServer war = new WarServer("/jwsgi");
+    private static final HttpClient client = WarServer.newHttpClient();
 
     private static HttpResponse<String> get(String target) throws Exception
     {
-        return client.send(HttpRequest.newBuilder(URI.create(base + target)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return client.send(HttpRequest.newBuilder(URI.create(war.uri() + target)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -73,7 +58,7 @@ public class JwsgiWarTest
     {
         byte[] body = new byte[3 * 1024 * 1024 + 5];
         new Random(7).nextBytes(body);
-        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(war.uri() + "/echo"))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/x-test").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, response.statusCode());
         assertEquals("application/x-test", response.headers().firstValue("Content-Type").orElseThrow());

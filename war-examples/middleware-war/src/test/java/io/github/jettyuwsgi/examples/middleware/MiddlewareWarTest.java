@@ -7,9 +7,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 import io.github.jettyuwsgi.examples.test.WarServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,27 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public class MiddlewareWarTest
 {
-    private static WarServer war;
-    private static URI base;
-    private static HttpClient client;
-
-    @BeforeAll
-    public static void startServer() throws Exception
-    {
-        war = new WarServer("/mw").start();
-        base = war.uri();
-        client = WarServer.newHttpClient();
-    }
-
-    @AfterAll
-    public static void stopServer() throws Exception
-    {
-        war.stop();
-    }
+    @RegisterExtension
+    static final WarServer war = new WarServer("/mw");
+    private static final HttpClient client = WarServer.newHttpClient();
 
     private static HttpResponse<String> get(String target) throws Exception
     {
-        return client.send(HttpRequest.newBuilder(URI.create(base + target)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return client.send(HttpRequest.newBuilder(URI.create(war.uri() + target)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private static String header(HttpResponse<?> response, String name)

@@ -21,9 +21,8 @@ import java.util.concurrent.TimeUnit;
 import io.github.jettyuwsgi.examples.test.WarServer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,25 +41,15 @@ public class StreamingWarTest
      */
     private static final int MAX_THREADS = 10;
 
-    private static WarServer war;
-    private static int port;
-    private static HttpClient client;
+    @RegisterExtension
+    static final WarServer war = new WarServer(CONTEXT_PATH).threads(fewThreads()).connector(server -> new ServerConnector(server, 1, 1));
+    private static final HttpClient client = WarServer.newHttpClient();
 
-    @BeforeAll
-    public static void startServer() throws Exception
+    private static QueuedThreadPool fewThreads()
     {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MAX_THREADS);
         threads.setName("streaming-test");
-        war = new WarServer(CONTEXT_PATH).threads(threads).connector(server -> new ServerConnector(server, 1, 1)).start();
-        port = war.port();
-        client = WarServer.newHttpClient();
-    }
-
-    @AfterAll
-    public static void stopServer() throws Exception
-    {
-        if (war != null)
-            war.stop();
+        return threads;
     }
 
     @Test
@@ -274,7 +263,7 @@ public class StreamingWarTest
 
     private static HttpRequest.Builder request(String pathAndQuery)
     {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + CONTEXT_PATH + pathAndQuery)).timeout(Duration.ofSeconds(30));
+        return HttpRequest.newBuilder(URI.create(war.uri() + pathAndQuery)).timeout(Duration.ofSeconds(30));
     }
 
     private static HttpResponse<InputStream> get(String pathAndQuery) throws Exception

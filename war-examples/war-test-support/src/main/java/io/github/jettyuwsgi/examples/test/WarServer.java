@@ -14,19 +14,23 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.ThreadPool;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * <p>Deploys the exploded WAR of the module under test ({@code src/main/webapp} plus {@code target/classes}) in a
  * real embedded ee10 Jetty on a loopback port, so that an example's unit test talks to its servlets over a real
- * socket exactly as a container would serve the packaged WAR.</p>
- * <pre>{@code
- * WarServer war = new WarServer("/gw").start();
- * HttpClient client = WarServer.newHttpClient();
+ * socket exactly as a container would serve the packaged WAR. As a JUnit 5 extension it starts before the test
+ * class's first test and stops after its last:</p>
+ * <pre>
+ * {@literal @}RegisterExtension
+ * static final WarServer war = new WarServer("/gw");
+ * ...
  * client.send(HttpRequest.newBuilder(URI.create(war.uri() + "/hello")).build(), ...);
- * war.stop();
- * }</pre>
+ * </pre>
  */
-public class WarServer
+public class WarServer implements BeforeAllCallback, AfterAllCallback
 {
     private final String contextPath;
     private ThreadPool threads;
@@ -77,10 +81,9 @@ public class WarServer
      * <p>Starts the server with the webapp deployed; the webapp fails to start (rather than answering 503) when a
      * servlet or filter cannot be initialised.</p>
      *
-     * @return this, started
      * @throws Exception if the webapp is missing or the server cannot start
      */
-    public WarServer start() throws Exception
+    public void start() throws Exception
     {
         Path webapp = Path.of("src", "main", "webapp").toAbsolutePath();
         Path classes = Path.of("target", "classes").toAbsolutePath();
@@ -101,7 +104,18 @@ public class WarServer
         context.setThrowUnavailableOnStartupException(true);
         server.setHandler(front.apply(context));
         server.start();
-        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception
+    {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception
+    {
+        stop();
     }
 
     /**
@@ -121,8 +135,7 @@ public class WarServer
     }
 
     /**
-     * <p>Stops the server; does nothing if it never started, so that an {@code @AfterAll} can call it after a failed
-     * {@code @BeforeAll}.</p>
+     * <p>Stops the server; does nothing if it never started, as when the webapp was missing.</p>
      *
      * @throws Exception if the server cannot stop
      */
