@@ -23,21 +23,11 @@ class ApacheFrontendIT extends FrontendDifferentialCases
     @Override
     protected FrontendRig startRig(ItSettings settings)
     {
-        return FrontendRig.start(settings, "apache-frontend", rig ->
-        {
-            int[] ports = FreePorts.allocate(2);
-            FrontendProcess apache = rig.add(FrontendProcess.builder("apache2", rig.workDir().resolve("apache"))
+        return FrontendRig.start(settings, "apache-frontend", rig -> rig.addTcpAndUnixFrontend("APACHE",
+            FrontendProcess.builder("apache2", rig.workDir().resolve("apache"))
                 .template("httpd.conf", TEMPLATE)
                 // -X: one process in the foreground, which is the whole server: a test that kills it leaves nothing.
-                .command(FrontendProcess.findExecutable("apache2", "apache2"), "-X", "-f", "{{ROOT}}/conf/httpd.conf")
-                .set("LAUNCHER_UWSGI_PORT", rig.launcher().uwsgiPort())
-                .set("LAUNCHER_UWSGI_UNIX_SOCKET", rig.launcher().uwsgiUnixSocket())
-                .listen("APACHE_TCP_PORT", ports[0])
-                .listen("APACHE_UNIX_PORT", ports[1])
-                .start());
-            rig.route("APACHE_UWSGI_TCP", apache.port("APACHE_TCP_PORT"));
-            rig.route("APACHE_UWSGI_UNIX", apache.port("APACHE_UNIX_PORT"));
-        });
+                .command(FrontendProcess.findExecutable("apache2", "apache2"), "-X", "-f", "{{ROOT}}/conf/httpd.conf")));
     }
 
     @Override

@@ -125,6 +125,29 @@ public final class FrontendRig implements AutoCloseable
     }
 
     /**
+     * Starts a frontend that reaches the launcher over both its uwsgi sockets (the template's
+     * {@code {{LAUNCHER_UWSGI_PORT}}} and {@code {{LAUNCHER_UWSGI_UNIX_SOCKET}}}) and takes clients on one port for
+     * each ({@code {{PREFIX_TCP_PORT}}}, {@code {{PREFIX_UNIX_PORT}}}), adds it, and names the routes
+     * {@code PREFIX_UWSGI_TCP} and {@code PREFIX_UWSGI_UNIX}.
+     *
+     * @param prefix the names' prefix ("APACHE")
+     * @param frontend the frontend with its template and command set
+     */
+    public FrontendProcess addTcpAndUnixFrontend(String prefix, FrontendProcess.Builder frontend)
+    {
+        int[] ports = FreePorts.allocate(2);
+        FrontendProcess process = add(frontend
+            .set("LAUNCHER_UWSGI_PORT", launcher.uwsgiPort())
+            .set("LAUNCHER_UWSGI_UNIX_SOCKET", launcher.uwsgiUnixSocket())
+            .listen(prefix + "_TCP_PORT", ports[0])
+            .listen(prefix + "_UNIX_PORT", ports[1])
+            .start());
+        route(prefix + "_UWSGI_TCP", process.port(prefix + "_TCP_PORT"));
+        route(prefix + "_UWSGI_UNIX", process.port(prefix + "_UNIX_PORT"));
+        return process;
+    }
+
+    /**
      * Names a route through a frontend.
      */
     public Route route(String name, int port)

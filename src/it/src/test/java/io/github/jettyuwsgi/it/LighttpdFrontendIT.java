@@ -23,21 +23,11 @@ class LighttpdFrontendIT extends FrontendDifferentialCases
     @Override
     protected FrontendRig startRig(ItSettings settings)
     {
-        return FrontendRig.start(settings, "lighttpd-frontend", rig ->
-        {
-            int[] ports = FreePorts.allocate(2);
-            FrontendProcess lighttpd = rig.add(FrontendProcess.builder("lighttpd", rig.workDir().resolve("lighttpd"))
+        return FrontendRig.start(settings, "lighttpd-frontend", rig -> rig.addTcpAndUnixFrontend("LIGHTTPD",
+            FrontendProcess.builder("lighttpd", rig.workDir().resolve("lighttpd"))
                 .template("lighttpd.conf", TEMPLATE)
                 // -D: stay in the foreground, so this process is the whole server.
-                .command(FrontendProcess.findExecutable("lighttpd", "lighttpd"), "-D", "-f", "{{ROOT}}/conf/lighttpd.conf")
-                .set("LAUNCHER_UWSGI_PORT", rig.launcher().uwsgiPort())
-                .set("LAUNCHER_UWSGI_UNIX_SOCKET", rig.launcher().uwsgiUnixSocket())
-                .listen("LIGHTTPD_TCP_PORT", ports[0])
-                .listen("LIGHTTPD_UNIX_PORT", ports[1])
-                .start());
-            rig.route("LIGHTTPD_UWSGI_TCP", lighttpd.port("LIGHTTPD_TCP_PORT"));
-            rig.route("LIGHTTPD_UWSGI_UNIX", lighttpd.port("LIGHTTPD_UNIX_PORT"));
-        });
+                .command(FrontendProcess.findExecutable("lighttpd", "lighttpd"), "-D", "-f", "{{ROOT}}/conf/lighttpd.conf")));
     }
 
     @Override
