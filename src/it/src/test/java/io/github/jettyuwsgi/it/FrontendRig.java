@@ -1,11 +1,7 @@
 package io.github.jettyuwsgi.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +17,6 @@ public final class FrontendRig implements AutoCloseable
 {
     public static final String ECHO = NginxLauncherRig.ECHO;
     public static final String STREAM = NginxLauncherRig.STREAM;
-    /**
-     * sun_path holds 108 bytes on Linux; deeper work directories put the socket in the temp directory instead.
-     */
-    private static final int MAX_UNIX_SOCKET_PATH = 100;
 
     /**
      * One way a client reaches the launcher: a frontend's port, or the launcher's own HTTP socket.
@@ -49,12 +41,12 @@ public final class FrontendRig implements AutoCloseable
     }
 
     private final Path workDir;
-    private final Path socketDirectory;
+    private final SocketDirectory socketDirectory;
     private final LauncherProcess launcher;
     private final List<ManagedProcess> frontends = new ArrayList<>();
     private final Map<String, Route> routes = new LinkedHashMap<>();
 
-    private FrontendRig(Path workDir, Path socketDirectory, LauncherProcess launcher)
+    private FrontendRig(Path workDir, SocketDirectory socketDirectory, LauncherProcess launcher)
     {
         this.workDir = workDir;
         this.socketDirectory = socketDirectory;
@@ -68,11 +60,11 @@ public final class FrontendRig implements AutoCloseable
     public static FrontendRig start(ItSettings settings, String name, Consumer<FrontendRig> frontends)
     {
         Path workDir = settings.workDir().resolve(name);
-        Path socketDirectory = socketDirectory(workDir);
+        SocketDirectory socketDirectory = SocketDirectory.create(workDir);
         int[] ports = FreePorts.allocate(2);
         LauncherProcess launcher = LauncherProcess.builder(settings.launcherJar())
             .uwsgiSocket(ports[0])
-            .uwsgiUnixSocket(socketDirectory.resolve("uwsgi.sock"))
+            .uwsgiUnixSocket(socketDirectory.socket())
             .httpSocket(ports[1])
             .mount(ECHO, settings.echoWar())
             .mount(STREAM, settings.streamingWar())
@@ -91,27 +83,6 @@ public final class FrontendRig implements AutoCloseable
         {
             rig.close();
             throw x;
-        }
-    }
-
-    private static Path socketDirectory(Path workDir)
-    {
-        try
-        {
-            Path directory = workDir.resolve("sockets");
-            if (directory.resolve("uwsgi.sock").toString().length() <= MAX_UNIX_SOCKET_PATH)
-            {
-                Files.createDirectories(directory);
-                return directory;
-            }
-            Path temporary = Files.createTempDirectory("jetty-uwsgi-it-");
-            // createTempDirectory makes it 700: a frontend that dropped root (Apache) could not reach the socket.
-            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
-            return temporary;
-        }
-        catch (IOException x)
-        {
-            throw new UncheckedIOException(x);
         }
     }
 
@@ -223,16 +194,7 @@ public final class FrontendRig implements AutoCloseable
         finally
         {
             launcher.close();
-            try
-            {
-                Files.deleteIfExists(socketDirectory.resolve("uwsgi.sock"));
-                if (!socketDirectory.startsWith(workDir))
-                    Files.deleteIfExists(socketDirectory);
-            }
-            catch (IOException x)
-            {
-                // A leftover socket file in a temp directory harms nothing; the launcher replaces a stale one.
-            }
+            socketDirectory.delete();
         }
     }
 }

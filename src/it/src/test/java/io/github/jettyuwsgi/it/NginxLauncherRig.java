@@ -1,9 +1,6 @@
 package io.github.jettyuwsgi.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
@@ -21,10 +18,6 @@ public final class NginxLauncherRig implements AutoCloseable
      * The largest vars block nginx can build, so that the ~30 KB header case tests the path and not a limit.
      */
     public static final int BUFFER_SIZE = 65535;
-    /**
-     * sun_path holds 108 bytes on Linux; deeper work directories put the socket in the temp directory instead.
-     */
-    private static final int MAX_UNIX_SOCKET_PATH = 100;
 
     /**
      * The ways a client reaches the launcher; each nginx route is a server of its own with its own port.
@@ -57,9 +50,9 @@ public final class NginxLauncherRig implements AutoCloseable
 
     private final LauncherProcess launcher;
     private final NginxProcess nginx;
-    private final Path socketDirectory;
+    private final SocketDirectory socketDirectory;
 
-    private NginxLauncherRig(LauncherProcess launcher, NginxProcess nginx, Path socketDirectory)
+    private NginxLauncherRig(LauncherProcess launcher, NginxProcess nginx, SocketDirectory socketDirectory)
     {
         this.launcher = launcher;
         this.nginx = nginx;
@@ -80,11 +73,11 @@ public final class NginxLauncherRig implements AutoCloseable
     public static NginxLauncherRig start(ItSettings settings, String name, UnaryOperator<LauncherProcess.Builder> options)
     {
         Path workDir = settings.workDir().resolve(name);
-        Path socketDirectory = socketDirectory(workDir);
+        SocketDirectory socketDirectory = SocketDirectory.create(workDir);
         int[] ports = FreePorts.allocate(6);
         LauncherProcess launcher = options.apply(LauncherProcess.builder(settings.launcherJar())
             .uwsgiSocket(ports[0])
-            .uwsgiUnixSocket(socketDirectory.resolve("uwsgi.sock"))
+            .uwsgiUnixSocket(socketDirectory.socket())
             .httpSocket(ports[1])
             .mount(ECHO, settings.echoWar())
             .mount(STREAM, settings.streamingWar())
@@ -110,22 +103,6 @@ public final class NginxLauncherRig implements AutoCloseable
         {
             launcher.close();
             throw x;
-        }
-    }
-
-    private static Path socketDirectory(Path workDir)
-    {
-        try
-        {
-            Path directory = workDir.resolve("sockets");
-            if (directory.resolve("uwsgi.sock").toString().length() > MAX_UNIX_SOCKET_PATH)
-                return Files.createTempDirectory("jetty-uwsgi-it-");
-            Files.createDirectories(directory);
-            return directory;
-        }
-        catch (IOException x)
-        {
-            throw new UncheckedIOException(x);
         }
     }
 
@@ -179,16 +156,7 @@ public final class NginxLauncherRig implements AutoCloseable
         finally
         {
             launcher.close();
-            try
-            {
-                Files.deleteIfExists(socketDirectory.resolve("uwsgi.sock"));
-                if (!socketDirectory.startsWith(nginx.prefix().getParent()))
-                    Files.deleteIfExists(socketDirectory);
-            }
-            catch (IOException x)
-            {
-                // A leftover socket file in a temp directory harms nothing; the launcher replaces a stale one.
-            }
+            socketDirectory.delete();
         }
     }
 }
