@@ -14,12 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -66,13 +64,12 @@ class LifecycleReloadIT
             }
             finally
             {
-                load.stop();
+                load.stop(Duration.ofSeconds(60));
             }
 
-            String failures = String.join("\n", load.failures);
-            assertEquals(0, load.failed.get(), () -> load.failed.get() + " failed of " + (load.ok.get() + load.failed.get()) + ":\n" + failures + "\n" + rig.describeLogs());
-            assertTrue(load.ok.get() >= 200, () -> "too little load to mean anything: " + load.ok.get() + " requests\n" + launcher.describeLog());
-            System.out.println("LifecycleReloadIT: " + load.ok.get() + " requests through nginx, 6 reloads, 0 failed");
+            load.assertNoneFailed(rig::describeLogs);
+            assertTrue(load.ok() >= 200, () -> "too little load to mean anything: " + load.ok() + " requests\n" + launcher.describeLog());
+            System.out.println("LifecycleReloadIT: " + load.ok() + " requests through nginx, 6 reloads, 0 failed");
         }
     }
 
@@ -84,7 +81,7 @@ class LifecycleReloadIT
         try (NginxLauncherRig rig = NginxLauncherRig.start(settings, "lifecycle-sigterm", launcher -> launcher.option("--stats", FreePorts.LOOPBACK + ":" + statsPort)))
         {
             // async requests that answer 2 s after they arrive: in flight, without a thread, when SIGTERM comes
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient http = HttpTransfers.http11Client();
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
             LauncherProcess launcher = rig.launcher();
             for (NginxLauncherRig.Route route : List.of(NginxLauncherRig.Route.NGINX_UWSGI_TCP, NginxLauncherRig.Route.NGINX_UWSGI_UNIX, NginxLauncherRig.Route.NGINX_UWSGI_TCP, NginxLauncherRig.Route.NGINX_UWSGI_UNIX))
@@ -144,69 +141,35 @@ class LifecycleReloadIT
      * Clients that each send one request after another, round robin over the URIs, and count every answer that is
      * not a 200 with the echo's body, and every exception, as a failure.
      */
-    private static final class Load
+    private static final class Load extends LoadClients
     {
         private final List<URI> uris;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong ok = new AtomicLong();
-        private final AtomicLong failed = new AtomicLong();
-        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        private final List<Thread> threads = new ArrayList<>();
+        private final List<HttpClient> clients = Stream.generate(HttpTransfers::http11Client).limit(CLIENTS).toList();
+        /** Per client, each element used by its own thread only. */
+        private final long[] sent = new long[CLIENTS];
 
         private Load(List<URI> uris)
         {
+            super("load", CLIENTS);
             this.uris = uris;
         }
 
-        private void start()
+        @Override
+        protected void sendOne(int client) throws InterruptedException
         {
-            for (int i = 0; i < CLIENTS; i++)
+            URI uri = uris.get((int)(sent[client]++ % uris.size()));
+            try
             {
-                int client = i;
-                Thread thread = new Thread(() -> run(client), "load-" + i);
-                threads.add(thread);
-                thread.start();
+                HttpResponse<String> response = clients.get(client).send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200)
+                    succeeded();
+                else
+                    failed(uri + " -> " + response.statusCode() + " " + response.body().lines().findFirst().orElse(""));
             }
-        }
-
-        private void run(int client)
-        {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-            long n = 0;
-            while (running.get())
+            catch (IOException x)
             {
-                URI uri = uris.get((int)(n++ % uris.size()));
-                try
-                {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 200)
-                        ok.incrementAndGet();
-                    else
-                        fail(uri + " -> " + response.statusCode() + " " + response.body().lines().findFirst().orElse(""));
-                }
-                catch (IOException x)
-                {
-                    fail(uri + " -> " + x);
-                }
-                catch (InterruptedException x)
-                {
-                    return;
-                }
+                failed(uri + " -> " + x);
             }
-        }
-
-        private void fail(String what)
-        {
-            failed.incrementAndGet();
-            if (failures.size() < 20)
-                failures.add(what);
-        }
-
-        private void stop() throws InterruptedException
-        {
-            running.set(false);
-            for (Thread thread : threads)
-                thread.join(60_000);
         }
     }
 }

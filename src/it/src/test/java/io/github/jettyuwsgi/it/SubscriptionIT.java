@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,16 +75,14 @@ class SubscriptionIT
                 assertTrue(first.logContains("unsubscribed from 1 router(s); serving"), first::describeLog);
                 firstAfterStop = load.next.get();
                 long target = firstAfterStop + 200;
-                second.awaitReady("200 more requests after the first instance stopped", () -> load.ok.get() >= target && load.next.get() >= target, TIMEOUT);
+                second.awaitReady("200 more requests after the first instance stopped", () -> load.ok() >= target && load.next.get() >= target, TIMEOUT);
             }
             finally
             {
-                load.stop();
+                load.stop(TIMEOUT);
             }
 
-            String failures = String.join("\n", load.failures);
-            assertEquals(0, load.failed.get(), () -> load.failed.get() + " failed of " + (load.ok.get() + load.failed.get()) + ":\n" + failures + "\n" +
-                first.describeLog() + "\n" + second.describeLog() + "\n" + router.describeLog());
+            load.assertNoneFailed(() -> first.describeLog() + "\n" + second.describeLog() + "\n" + router.describeLog());
 
             // Jetty writes the request log line after the response: the last ones can come a moment after the client read them
             second.awaitReady("a request log line for every request answered", () ->
@@ -104,8 +101,8 @@ class SubscriptionIT
             List<Long> afterStopElsewhere = load.succeeded.stream().filter(n -> n >= firstAfterStop && !bySecond.contains(n)).toList();
             assertEquals(List.of(), afterStopElsewhere, "sent after the first instance had exited, not served by the second");
             assertTrue(router.logContains(KEY + " => marking 127.0.0.1:" + first.uwsgiPort() + " as failed"), router::describeLog);
-            System.out.println("SubscriptionIT: " + load.ok.get() + " requests through the uWSGI router, " + byFirst.size() + " served by the instance stopped, " +
-                bySecond.size() + " by the other, " + (load.ok.get() - firstAfterStop) + " after the stop, 0 failed");
+            System.out.println("SubscriptionIT: " + load.ok() + " requests through the uWSGI router, " + byFirst.size() + " served by the instance stopped, " +
+                bySecond.size() + " by the other, " + (load.ok() - firstAfterStop) + " after the stop, 0 failed");
         }
     }
 
@@ -260,72 +257,41 @@ class SubscriptionIT
      * numbered ({@code /echo/s/N}), and count every answer that is not a 200 with the echo's body, and every
      * exception, as a failure.
      */
-    private static final class Load
+    private static final class Load extends LoadClients
     {
+        private static final List<String[]> HEADERS = List.<String[]>of(new String[]{"Host", KEY});
+
         private final int port;
-        private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong next = new AtomicLong();
-        private final AtomicLong ok = new AtomicLong();
-        private final AtomicLong failed = new AtomicLong();
         private final ConcurrentLinkedQueue<Long> succeeded = new ConcurrentLinkedQueue<>();
-        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        private final List<Thread> threads = new ArrayList<>();
 
         private Load(int port)
         {
+            super("subscription-load", CLIENTS);
             this.port = port;
         }
 
-        private void start()
+        @Override
+        protected void sendOne(int client)
         {
-            for (int i = 0; i < CLIENTS; i++)
+            long n = next.getAndIncrement();
+            String target = NginxLauncherRig.ECHO + "/s/" + n;
+            try
             {
-                Thread thread = new Thread(this::run, "subscription-load-" + i);
-                threads.add(thread);
-                thread.start();
-            }
-        }
-
-        private void run()
-        {
-            List<String[]> headers = List.<String[]>of(new String[]{"Host", KEY});
-            while (running.get())
-            {
-                long n = next.getAndIncrement();
-                String target = NginxLauncherRig.ECHO + "/s/" + n;
-                try
+                Exchange exchange = RawHttpClient.send(null, port, "GET", target, HEADERS, null, (int)TIMEOUT.toMillis());
+                if (exchange.status() == 200 && target.equals(exchange.echo().get("requestURI")))
                 {
-                    Exchange exchange = RawHttpClient.send(null, port, "GET", target, headers, null, (int)TIMEOUT.toMillis());
-                    if (exchange.status() == 200 && target.equals(exchange.echo().get("requestURI")))
-                    {
-                        ok.incrementAndGet();
-                        succeeded.add(n);
-                    }
-                    else
-                    {
-                        fail(target + " -> " + exchange.status() + " " + exchange.abbreviated().lines().findFirst().orElse(""));
-                    }
+                    succeeded();
+                    succeeded.add(n);
                 }
-                catch (IOException | RuntimeException | AssertionError x)
+                else
                 {
-                    fail(target + " -> " + x);
+                    failed(target + " -> " + exchange.status() + " " + exchange.abbreviated().lines().findFirst().orElse(""));
                 }
             }
-        }
-
-        private void fail(String what)
-        {
-            failed.incrementAndGet();
-            if (failures.size() < 20)
-                failures.add(what);
-        }
-
-        private void stop() throws InterruptedException
-        {
-            running.set(false);
-            for (Thread thread : threads)
+            catch (IOException | RuntimeException | AssertionError x)
             {
-                thread.join(TIMEOUT.toMillis());
+                failed(target + " -> " + x);
             }
         }
     }
