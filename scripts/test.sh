@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test of the project: unit tests, then the end-to-end tests against a real nginx (src/it, Failsafe).
-# Installs the system programs the end-to-end tests need first (nginx, wrk: Debian packages, as root).
+# Runs every test of the project: unit tests, then the end-to-end tests against real frontends (src/it, Failsafe).
+# First the cheap repository check (nothing tracked reads outside the checkout), then the system programs the
+# end-to-end tests need (scripts/install-system-deps.sh: Debian packages, as root).
 # This is the README's test command and what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/check-repository.sh
 bash scripts/install-system-deps.sh
 exec mvn -B -ntp verify "$@"

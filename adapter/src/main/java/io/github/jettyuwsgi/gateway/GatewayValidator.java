@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * <p>Lint middleware: placed between any server and any application, it checks both against the contract, the way
  * Python's {@code wsgiref.validate} does, and fails with a {@link Violation} at the first broken rule. Every check of
- * {@code wsgiref.validate} is here under its number in the project's design notes ({@code [#13]}), with the same
+ * {@code wsgiref.validate} is here under its id ({@code [#13]}; the table is in {@code docs/gateway.md}), with the same
  * trigger conditions; soft problems (#6, #12, #26, #52) go to a warning sink instead. The {@link Profile#STRICT}
  * profile adds the PEP 3333 rules {@code wsgiref.validate} misses ({@code [S1]}...): hop-by-hop headers, a second
  * start_response, characters above U+00FF, Content-Length against the bytes actually sent, and so on.</p>

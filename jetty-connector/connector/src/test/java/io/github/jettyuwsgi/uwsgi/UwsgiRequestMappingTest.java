@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 
+import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
 import org.eclipse.jetty.http.HttpFields;

@@ -1,19 +1,15 @@
 package io.github.jettyuwsgi.uwsgi.jmh;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 
+import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
 
 /**
- * One real request packet from {@code shared/captures}, cut to its header and vars block: the input of the uwsgi
+ * One real request packet of the captures ({@link Captures}), cut to its header and vars block: the input of the uwsgi
  * benchmarks and, decoded, the source of the equivalent HTTP/1.1 request for Jetty's parser.
  *
  * <p>The body that may follow the vars is dropped: both benchmarks stop where the request is known (uwsgi {@code onVars},
@@ -21,9 +17,6 @@ import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
  */
 public final class CapturedPacket
 {
-    /** The system property naming the captures directory. */
-    public static final String CAPTURES_PROPERTY = "uwsgi.captures";
-
     private final String name;
     private final byte[] packet;
     private final UwsgiVars vars;
@@ -47,42 +40,7 @@ public final class CapturedPacket
      */
     public static CapturedPacket load(String fileName)
     {
-        Path file = capturesDirectory().resolve(fileName);
-        try
-        {
-            return new CapturedPacket(fileName, Files.readAllBytes(file));
-        }
-        catch (IOException x)
-        {
-            throw new UncheckedIOException("capture " + fileName + ": cannot read " + file.toAbsolutePath(), x);
-        }
-    }
-
-    /**
-     * The captures live in {@code shared/captures} beside the project checkout ({@code ../shared/captures} from the
-     * project root). {@code -Duwsgi.captures=DIR} names it explicitly; otherwise it is looked for from the working
-     * directory upwards, so the jar runs from the project root or from any directory inside it.
-     *
-     * @return the captures directory
-     */
-    public static Path capturesDirectory()
-    {
-        String configured = System.getProperty(CAPTURES_PROPERTY);
-        if (configured != null)
-        {
-            Path dir = Paths.get(configured);
-            if (!Files.isDirectory(dir))
-                throw new IllegalStateException(CAPTURES_PROPERTY + ": " + dir.toAbsolutePath() + " is not a directory (expected: the shared/captures directory)");
-            return dir;
-        }
-        Path start = Paths.get("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent())
-        {
-            Path candidate = dir.resolve("shared").resolve("captures");
-            if (Files.isDirectory(candidate))
-                return candidate;
-        }
-        throw new IllegalStateException("captures directory: no shared/captures above " + start + " (expected: run from the project checkout, or pass -D" + CAPTURES_PROPERTY + "=DIR)");
+        return new CapturedPacket(fileName, Captures.read(fileName));
     }
 
     public String name()

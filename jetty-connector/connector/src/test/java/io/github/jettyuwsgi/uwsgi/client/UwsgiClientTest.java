@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import io.github.jettyuwsgi.uwsgi.Captures;
+import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.github.jettyuwsgi.uwsgi.Captures;
+import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.UwsgiException;
 import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import org.junit.jupiter.api.Test;

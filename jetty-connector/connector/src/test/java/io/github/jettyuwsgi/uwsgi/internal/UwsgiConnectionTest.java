@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.jettyuwsgi.uwsgi.Captures;
+import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.RawFrontend;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;

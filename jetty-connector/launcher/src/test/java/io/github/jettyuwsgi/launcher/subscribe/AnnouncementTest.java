@@ -1,45 +1,42 @@
 package io.github.jettyuwsgi.launcher.subscribe;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.HexFormat;
 
+import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The subscription datagram against the ones real uWSGI 2.0.21 sent (shared/captures/uwsgi-*subscribe*.bin, recorded
+ * The subscription datagram against the ones real uWSGI 2.0.21 sent (the captures uwsgi-*subscribe*.bin, recorded
  * with {@code --subscribe-to 127.0.0.1:7000:test.local,8} and {@code --subscribe2 ...,key=other.local,weight=7,modifier1=8}
  * by an instance of 2 processes × 1 thread on 127.0.0.1:9400): same key, address and numbers, same bytes.
  */
 public class AnnouncementTest
 {
     @Test
-    public void testSubscribeIsUwsgisPacket() throws IOException
+    public void testSubscribeIsUwsgisPacket()
     {
         Announcement announcement = new Announcement("test.local", "127.0.0.1:9400", 8, 0, 2, 0, 0, null, null, null);
-        assertBytes(capture("uwsgi-subscribe.bin"), announcement.encode(false));
+        assertBytes(Captures.read("uwsgi-subscribe.bin"), announcement.encode(false));
     }
 
     @Test
-    public void testSubscribe2WithWeightIsUwsgisPacket() throws IOException
+    public void testSubscribe2WithWeightIsUwsgisPacket()
     {
         Announcement announcement = new Announcement("other.local", "127.0.0.1:9400", 8, 0, 2, 0, 7, null, null, null);
-        assertBytes(capture("uwsgi-subscribe2-weight.bin"), announcement.encode(false));
+        assertBytes(Captures.read("uwsgi-subscribe2-weight.bin"), announcement.encode(false));
     }
 
     @Test
-    public void testUnsubscribeDiffersInModifier2Only() throws IOException
+    public void testUnsubscribeDiffersInModifier2Only()
     {
         // recorded after the subscribe2 above had set uWSGI's global weight to 7 (a quirk we do not copy; see docs)
         Announcement announcement = new Announcement("test.local", "127.0.0.1:9400", 8, 0, 2, 0, 7, null, null, null);
-        byte[] expected = capture("uwsgi-unsubscribe.bin");
+        byte[] expected = Captures.read("uwsgi-unsubscribe.bin");
         assertBytes(expected, announcement.encode(true));
         assertEquals(1, expected[3]);
         assertEquals(0, announcement.encode(false).get(3));
@@ -89,22 +86,5 @@ public class AnnouncementTest
         byte[] bytes = new byte[actual.remaining()];
         actual.duplicate().get(bytes);
         assertEquals(HexFormat.ofDelimiter(" ").formatHex(expected), HexFormat.ofDelimiter(" ").formatHex(bytes));
-    }
-
-    /**
-     * @return a file of shared/captures, the directory beside the checkout (or -Duwsgi.captures=DIR)
-     */
-    static byte[] capture(String name) throws IOException
-    {
-        String configured = System.getProperty("uwsgi.captures");
-        if (configured != null && Files.isDirectory(Paths.get(configured)))
-            return Files.readAllBytes(Paths.get(configured, name));
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent())
-        {
-            Path candidate = dir.resolveSibling("shared").resolve("captures");
-            if (Files.isDirectory(candidate) && Files.exists(dir.resolve("pom.xml")))
-                return Files.readAllBytes(candidate.resolve(name));
-        }
-        throw new IllegalStateException("shared/captures: not found (expected: the shared directory beside the checkout, or -Duwsgi.captures=DIR)");
     }
 }
