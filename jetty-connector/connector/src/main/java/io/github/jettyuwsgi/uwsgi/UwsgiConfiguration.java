@@ -1,5 +1,6 @@
 package io.github.jettyuwsgi.uwsgi;
 
+import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 
