@@ -24,6 +24,13 @@ public class UwsgiConfiguration
 
     private int maxVarsSize = DEFAULT_MAX_VARS_SIZE;
 
+    /**
+     * Settings with every default, changed through the setters.
+     */
+    public UwsgiConfiguration()
+    {
+    }
+
     @ManagedAttribute("The largest uwsgi vars block accepted, in bytes (uWSGI's buffer-size)")
     public int getMaxVarsSize()
     {
