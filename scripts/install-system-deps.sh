@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system programs the end-to-end tests (src/it) and the load script (src/it/load) run against.
+# Installs the system programs the end-to-end tests (src/it) and the load script (src/it/load) run against: nginx,
+# Apache httpd with mod_proxy_uwsgi, lighttpd, uWSGI (core, JVM and JWSGI plugins) and wrk.
 # Idempotent: a program already on PATH is left alone, and apt-get runs only when something is missing.
-# Run as root (CI runs as root). Debian/Ubuntu only.
+# Run as root (CI runs as root). Debian/Ubuntu only. apt-get waits up to 10 minutes for a dpkg lock another
+# installation holds instead of failing at once.
 set -euo pipefail
 
 # One line per program: "<command to look for> <Debian package that provides it>".
@@ -52,9 +54,9 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 echo "install-system-deps: apt-get update"
-apt-get update -q
+apt-get -o DPkg::Lock::Timeout=600 update -q
 echo "install-system-deps: apt-get install -y --no-install-recommends ${missing[*]}"
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
 
 # The Debian nginx package starts a system nginx on port 80 where a service manager runs; the tests start their
 # own nginx with a private configuration and never use that one.

@@ -1,5 +1,6 @@
 package io.github.jettyuwsgi.uwsgi;
 
+import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 
@@ -22,6 +23,13 @@ public class UwsgiConfiguration
     public static final int MIN_MAX_VARS_SIZE = 512;
 
     private int maxVarsSize = DEFAULT_MAX_VARS_SIZE;
+
+    /**
+     * Settings with every default, changed through the setters.
+     */
+    public UwsgiConfiguration()
+    {
+    }
 
     @ManagedAttribute("The largest uwsgi vars block accepted, in bytes (uWSGI's buffer-size)")
     public int getMaxVarsSize()

@@ -3,6 +3,7 @@ package io.github.jettyuwsgi.uwsgi;
 import java.net.InetSocketAddress;
 
 import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.MetaData;
 
 /**

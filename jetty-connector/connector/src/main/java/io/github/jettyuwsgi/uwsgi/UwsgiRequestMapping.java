@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiException;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HostPortHttpField;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;

@@ -27,10 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Unix-domain socket connector for uwsgi frontends, adding the things operators expect from uWSGI that Jetty's
+ * A Unix-domain socket connector with the socket hygiene operators expect from uWSGI and Jetty's
  * {@link UnixDomainServerConnector} lacks: a socket file left by a crashed process does not block the next start, and the
  * socket gets a configurable mode ({@code chmod-socket}, e.g. {@code 660} so nginx's group can connect) and owner
- * ({@code chown-socket}, e.g. {@code app:www-data}).
+ * ({@code chown-socket}, e.g. {@code app:www-data}). Named for uwsgi frontends, it serves whatever connection factories
+ * it is given: the launcher also runs its HTTP and stats sockets on it.
  *
  * <p>A socket file is removed before binding only when nothing accepts connections on it; a live socket of another
  * process is never taken over, and a path that is not a socket is never deleted.</p>

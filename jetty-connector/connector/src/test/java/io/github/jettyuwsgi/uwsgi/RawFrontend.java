@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 
 /**
  * A blocking test client that plays the frontend byte for byte (unlike the product's {@code client.UwsgiClient}, which builds packets the way nginx does): sends raw packet bytes over TCP or a Unix socket and reads everything

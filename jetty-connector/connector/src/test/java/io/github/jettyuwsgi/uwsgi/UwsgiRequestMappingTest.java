@@ -6,7 +6,9 @@ import java.util.List;
 
 import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiException;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;

@@ -26,8 +26,8 @@ import io.github.jettyuwsgi.config.UwsgiConfig;
 import io.github.jettyuwsgi.config.UwsgiConfigLoader;
 import io.github.jettyuwsgi.config.UwsgiOptions;
 import io.github.jettyuwsgi.launcher.subscribe.SubscriptionSpec;
-import io.github.jettyuwsgi.uwsgi.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
+import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiLogFormat;
 
 /**

@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import io.github.jettyuwsgi.captures.Captures;
-import io.github.jettyuwsgi.uwsgi.Uwsgi;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 
 /**
  * One real request packet of the captures ({@link Captures}), cut to its header and vars block: the input of the uwsgi

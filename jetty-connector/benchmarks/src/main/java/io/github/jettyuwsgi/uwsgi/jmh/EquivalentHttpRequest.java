@@ -2,7 +2,7 @@ package io.github.jettyuwsgi.uwsgi.jmh;
 
 import java.nio.charset.StandardCharsets;
 
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 
 /**
  * Rebuilds the HTTP/1.1 request head a frontend received from the vars it forwarded, so that Jetty's HTTP parser can be

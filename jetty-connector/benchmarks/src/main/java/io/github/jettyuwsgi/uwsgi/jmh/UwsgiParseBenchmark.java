@@ -5,13 +5,13 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
-import io.github.jettyuwsgi.uwsgi.Uwsgi;
-import io.github.jettyuwsgi.uwsgi.UwsgiException;
 import io.github.jettyuwsgi.uwsgi.UwsgiRequest;
 import io.github.jettyuwsgi.uwsgi.UwsgiRequestMapping;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
+import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiException;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -2,8 +2,6 @@ package io.github.jettyuwsgi.uwsgi.codec;
 
 import java.util.Locale;
 
-import io.github.jettyuwsgi.uwsgi.UwsgiException;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 
 /**
  * How the request body that follows a vars block is delimited; decided from the vars alone, in this one place.

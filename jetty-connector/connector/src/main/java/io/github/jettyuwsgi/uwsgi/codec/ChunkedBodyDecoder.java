@@ -3,7 +3,6 @@ package io.github.jettyuwsgi.uwsgi.codec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import io.github.jettyuwsgi.uwsgi.UwsgiException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpParser;

@@ -3,8 +3,6 @@ package io.github.jettyuwsgi.uwsgi.codec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import io.github.jettyuwsgi.uwsgi.Uwsgi;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 
 /**
  * Builds uwsgi packets the way a frontend does: request packets for tests, benchmarks and the command-line client, and

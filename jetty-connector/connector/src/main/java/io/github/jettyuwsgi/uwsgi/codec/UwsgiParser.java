@@ -5,9 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
-import io.github.jettyuwsgi.uwsgi.Uwsgi;
-import io.github.jettyuwsgi.uwsgi.UwsgiException;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Index;

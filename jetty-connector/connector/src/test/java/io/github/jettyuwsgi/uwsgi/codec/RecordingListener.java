@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.jettyuwsgi.uwsgi.UwsgiException;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 
 /**
  * Records what a {@link UwsgiParser} reports, joining body pieces, so that a packet parsed whole, byte by byte or split

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.github.jettyuwsgi.captures.Captures;
-import io.github.jettyuwsgi.uwsgi.UwsgiException;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

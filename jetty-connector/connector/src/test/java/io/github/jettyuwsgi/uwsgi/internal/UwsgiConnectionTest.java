@@ -27,7 +27,7 @@ import io.github.jettyuwsgi.uwsgi.RawFrontend;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpTester;

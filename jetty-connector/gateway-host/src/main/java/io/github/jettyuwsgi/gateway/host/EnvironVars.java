@@ -4,7 +4,7 @@ import java.util.Map;
 
 import io.github.jettyuwsgi.gateway.Environ;
 import io.github.jettyuwsgi.gateway.EnvironKeys;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 
 /**
  * The first step from an environ to a Jetty request: the environ's CGI keys as the {@link UwsgiVars} a uwsgi packet would

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.github.jettyuwsgi.launcher.LauncherOptions;
-import io.github.jettyuwsgi.uwsgi.Uwsgi;
+import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 
 /**
  * One {@code subscribe-to} or {@code subscribe2} value, parsed and checked by {@link SubscriptionParser}: the first

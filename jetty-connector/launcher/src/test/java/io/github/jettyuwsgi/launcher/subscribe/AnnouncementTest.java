@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 import io.github.jettyuwsgi.captures.Captures;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.uwsgi;
+package io.github.jettyuwsgi.uwsgi.codec;
 
 /**
  * Constants of the uwsgi wire protocol, shared by the codec, the connection and the tools that build packets.

@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.uwsgi;
+package io.github.jettyuwsgi.uwsgi.codec;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -12,10 +12,10 @@ import java.util.Set;
 /**
  * The vars block of one uwsgi packet: CGI-style name/value pairs in arrival order, repeated names kept.
  *
- * <p>The parser fills it, the request mapping reads it, and applications see it read-only through
- * {@link UwsgiConnectionFactory#VARS_ATTRIBUTE}. Names and values are the raw bytes read as ISO-8859-1, one char per byte,
- * which is lossless and is how Jetty's own HTTP parser reads header values; nginx 1.22 sends one var per repeated header
- * line, so a name may occur more than once.</p>
+ * <p>The parser fills it, the request mapping reads it, and applications see it read-only through the request attribute
+ * {@code io.github.jettyuwsgi.uwsgi.vars}. Names and values are the raw bytes read as ISO-8859-1, one char per byte, which
+ * is lossless and is how Jetty's own HTTP parser reads header values; nginx 1.22 sends one var per repeated header line,
+ * so a name may occur more than once.</p>
  */
 public final class UwsgiVars
 {
@@ -153,7 +153,7 @@ public final class UwsgiVars
 
     /**
      * @return the same content as {@link #toMap()}, built only when first read: the connection puts it on every request
-     * as {@link UwsgiConnectionFactory#VARS_ATTRIBUTE}, and most applications never look at it
+     * as the request attribute {@code io.github.jettyuwsgi.uwsgi.vars}, and most applications never look at it
      */
     public Map<String, List<String>> asMap()
     {

@@ -19,8 +19,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;

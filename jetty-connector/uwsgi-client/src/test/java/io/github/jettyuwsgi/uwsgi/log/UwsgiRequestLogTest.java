@@ -9,10 +9,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import io.github.jettyuwsgi.uwsgi.client.Backend;
 import io.github.jettyuwsgi.uwsgi.client.UwsgiClient;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.junit.jupiter.api.Test;

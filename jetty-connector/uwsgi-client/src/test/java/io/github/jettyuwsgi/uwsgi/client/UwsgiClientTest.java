@@ -16,7 +16,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jettyuwsgi.captures.Captures;
-import io.github.jettyuwsgi.uwsgi.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpTester;

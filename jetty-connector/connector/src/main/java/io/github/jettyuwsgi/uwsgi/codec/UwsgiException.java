@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.uwsgi;
+package io.github.jettyuwsgi.uwsgi.codec;
 
 /**
  * The one exception of the uwsgi codec: a packet that breaks the wire format or our limits.
