@@ -5,7 +5,17 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.jettyuwsgi.launcher.deploy.ApplicationStartException;
+import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
 import io.github.jettyuwsgi.launcher.emperor.Emperor;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.UsageException;
+import io.github.jettyuwsgi.launcher.process.MasterFifo;
+import io.github.jettyuwsgi.launcher.process.PidFile;
+import io.github.jettyuwsgi.launcher.process.ProcessCommand;
+import io.github.jettyuwsgi.launcher.process.ProcessSettings;
+import io.github.jettyuwsgi.launcher.process.Reloader;
+import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -239,7 +249,7 @@ public final class Launcher
      * @return the messages of a failure and its causes, each once, e.g.
      * "Failed to bind to /127.0.0.1:3031: Address already in use"
      */
-    static String describe(Throwable failure)
+    public static String describe(Throwable failure)
     {
         StringBuilder description = new StringBuilder();
         for (Throwable cause = failure; cause != null && cause != cause.getCause(); cause = cause.getCause())

@@ -1,9 +1,9 @@
 package io.github.jettyuwsgi.launcher.ee11;
 
 import io.github.jettyuwsgi.gateway.servlet.GatewayServlet;
-import io.github.jettyuwsgi.launcher.GatewaySpec;
-import io.github.jettyuwsgi.launcher.WebAppDeployer;
-import io.github.jettyuwsgi.launcher.WebAppSpec;
+import io.github.jettyuwsgi.launcher.deploy.GatewaySpec;
+import io.github.jettyuwsgi.launcher.deploy.WebAppDeployer;
+import io.github.jettyuwsgi.launcher.deploy.WebAppSpec;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.webapp.MetaInfConfiguration;

@@ -1,7 +1,7 @@
 package io.github.jettyuwsgi.launcher.ee8;
 
-import io.github.jettyuwsgi.launcher.WebAppDeployer;
-import io.github.jettyuwsgi.launcher.WebAppSpec;
+import io.github.jettyuwsgi.launcher.deploy.WebAppDeployer;
+import io.github.jettyuwsgi.launcher.deploy.WebAppSpec;
 import org.eclipse.jetty.ee8.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee8.webapp.WebAppContext;
 import org.eclipse.jetty.server.handler.ContextHandler;

@@ -3,8 +3,8 @@ package io.github.jettyuwsgi.launcher.stats;
 import java.util.List;
 
 import io.github.jettyuwsgi.config.HostFacts;
-import io.github.jettyuwsgi.launcher.LauncherOptions;
-import io.github.jettyuwsgi.launcher.ListenAddress;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.ListenAddress;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Handler;

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.github.jettyuwsgi.launcher.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 
 /**
  * Reads the two syntaxes of uWSGI 2.0's subscriptions ({@code core/subscription.c}, {@code uwsgi_subscribe} and

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.jettyuwsgi.launcher.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 
 /**

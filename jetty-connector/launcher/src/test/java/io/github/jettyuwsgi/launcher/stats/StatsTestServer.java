@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.github.jettyuwsgi.launcher.HarakiriHandler;
-import io.github.jettyuwsgi.launcher.LauncherOptions;
-import io.github.jettyuwsgi.launcher.ReloadableApplications;
+import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.server.HarakiriHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;

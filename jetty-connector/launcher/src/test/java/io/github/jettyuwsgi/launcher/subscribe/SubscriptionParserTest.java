@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.github.jettyuwsgi.launcher.LauncherOptions;
-import io.github.jettyuwsgi.launcher.LauncherOptions.Subscription;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions.Subscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
