@@ -8,7 +8,9 @@ import java.util.Optional;
 import io.github.jettyuwsgi.launcher.deploy.ApplicationStartException;
 import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
 import io.github.jettyuwsgi.launcher.emperor.Emperor;
+import io.github.jettyuwsgi.launcher.options.ControlCommand;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.Usage;
 import io.github.jettyuwsgi.launcher.options.UsageException;
 import io.github.jettyuwsgi.launcher.process.MasterFifo;
 import io.github.jettyuwsgi.launcher.process.PidFile;
@@ -74,24 +76,10 @@ public final class Launcher
      */
     int run(String[] args)
     {
+        Optional<ControlCommand> command = ControlCommand.find(args);
+        if (command.isPresent())
+            return run(command.get());
         LauncherOptions options = LauncherOptions.parse(args);
-        if (options.isHelp())
-        {
-            out.print(LauncherOptions.usage());
-            return 0;
-        }
-        if (options.getStopPidFile() != null)
-        {
-            Optional<String> failure = ProcessCommand.stop(new PidFile(options.getStopPidFile()));
-            failure.ifPresent(problem -> err.println(PREFIX + problem));
-            return failure.isPresent() ? EXIT_FAILURE : 0;
-        }
-        if (options.getReloadPidFile() != null)
-        {
-            Optional<String> failure = ProcessCommand.reload(new PidFile(options.getReloadPidFile()));
-            failure.ifPresent(problem -> err.println(PREFIX + problem));
-            return failure.isPresent() ? EXIT_FAILURE : 0;
-        }
         // uWSGI prints --show-config as soon as the configuration is loaded, before it checks anything else
         if (options.isShowConfig())
             options.showConfig().ifPresent(out::print);
@@ -191,6 +179,22 @@ public final class Launcher
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /**
+     * @return the exit status of {@code --help}, {@code --stop PIDFILE} or {@code --reload PIDFILE}
+     */
+    private int run(ControlCommand command)
+    {
+        if (command.kind() == ControlCommand.Kind.HELP)
+        {
+            out.print(Usage.text());
+            return 0;
+        }
+        PidFile pidFile = new PidFile(command.pidFile());
+        Optional<String> failure = command.kind() == ControlCommand.Kind.STOP ? ProcessCommand.stop(pidFile) : ProcessCommand.reload(pidFile);
+        failure.ifPresent(problem -> err.println(PREFIX + problem));
+        return failure.isPresent() ? EXIT_FAILURE : 0;
     }
 
     private static void stopQuietly(Server server)
