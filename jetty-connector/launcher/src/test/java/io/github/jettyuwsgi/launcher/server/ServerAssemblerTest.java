@@ -104,7 +104,7 @@ public class ServerAssemblerTest
         // uWSGI configs often say threads = 1 or 2; Jetty refuses to start a pool its sockets alone would exhaust
         LauncherOptions options = LauncherOptions.parse("--socket", "127.0.0.1:0", "--http-socket", "127.0.0.1:0", "--threads", "1");
         Server server = new ServerAssembler(options, new EnvironmentLoader(dir.resolve("no-home"))).assemble();
-        int socketThreads = ServerAssembler.socketThreads(server);
+        int socketThreads = ThreadPoolSizing.socketThreads(server);
         assertTrue(socketThreads >= 4, "two sockets, each with at least one acceptor and one selector: " + socketThreads);
         assertEquals(1 + socketThreads, ((QueuedThreadPool)server.getThreadPool()).getMaxThreads());
         server.start();
