@@ -37,7 +37,8 @@ public class Ee11WebAppDeployer implements WebAppDeployer
         webApp.setContextPath(spec.contextPath());
         webApp.setWar(spec.war().toString());
         webApp.setAttribute(MetaInfConfiguration.CONTAINER_JAR_PATTERN, CONTAINER_JARS);
-        // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
+        // A WAR that cannot start makes its context's start throw, so that the launcher's ApplicationStartGuard sees it:
+        // logged, counted by need-app, and answered 503 at its path while the other applications serve.
         webApp.setThrowUnavailableOnStartupException(true);
         return webApp;
     }
