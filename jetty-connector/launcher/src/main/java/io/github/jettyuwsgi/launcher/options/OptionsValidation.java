@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.jettyuwsgi.launcher.subscribe.SubscriptionSpec;
-
 /**
  * The whole-configuration checks behind {@link LauncherOptions#validate()}: what no single entry shows (no socket, no
  * application, a context path deployed twice, a file that does not exist, an emperor with applications of its own),

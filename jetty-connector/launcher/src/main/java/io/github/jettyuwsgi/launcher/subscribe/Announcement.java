@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.launcher.subscribe;
 
 import java.nio.ByteBuffer;
 
+import io.github.jettyuwsgi.launcher.options.SubscriptionSpec;
 import io.github.jettyuwsgi.uwsgi.UwsgiVars;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
 

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.SubscriptionParser;
+import io.github.jettyuwsgi.launcher.options.SubscriptionSpec;
 import io.github.jettyuwsgi.launcher.options.UsageException;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import org.eclipse.jetty.server.Connector;

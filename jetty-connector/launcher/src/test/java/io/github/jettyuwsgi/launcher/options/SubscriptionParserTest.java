@@ -1,11 +1,10 @@
-package io.github.jettyuwsgi.launcher.subscribe;
+package io.github.jettyuwsgi.launcher.options;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions.Subscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.launcher.subscribe;
+package io.github.jettyuwsgi.launcher.options;
 
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 
 /**
  * Reads the two syntaxes of uWSGI 2.0's subscriptions ({@code core/subscription.c}, {@code uwsgi_subscribe} and

@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.launcher.subscribe;
+package io.github.jettyuwsgi.launcher.options;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.subscribe.Announcement;
+import io.github.jettyuwsgi.launcher.subscribe.SubscriptionClient;
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 
 /**
