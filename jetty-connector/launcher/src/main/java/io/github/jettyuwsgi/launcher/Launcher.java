@@ -9,6 +9,7 @@ import io.github.jettyuwsgi.launcher.deploy.ApplicationStartException;
 import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
 import io.github.jettyuwsgi.launcher.emperor.Emperor;
 import io.github.jettyuwsgi.launcher.options.ControlCommand;
+import io.github.jettyuwsgi.launcher.options.Failures;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.Usage;
 import io.github.jettyuwsgi.launcher.options.UsageException;
@@ -255,16 +256,6 @@ public final class Launcher
      */
     public static String describe(Throwable failure)
     {
-        StringBuilder description = new StringBuilder();
-        for (Throwable cause = failure; cause != null && cause != cause.getCause(); cause = cause.getCause())
-        {
-            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            if (description.indexOf(message) >= 0)
-                continue;
-            if (description.length() > 0)
-                description.append(": ");
-            description.append(message);
-        }
-        return description.toString();
+        return Failures.describe(failure);
     }
 }

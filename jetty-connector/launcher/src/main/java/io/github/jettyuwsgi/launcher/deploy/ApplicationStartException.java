@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import io.github.jettyuwsgi.launcher.Launcher;
+import io.github.jettyuwsgi.launcher.options.Failures;
+
 
 /**
  * An application (a WAR, an {@code --app} or {@code --jwsgi} class) that did not start: kept by its
  * {@link ApplicationStartGuard}, which answers 503 in its place. When no application of a deployment started and
  * {@code need-app} is set, {@link StartedApplications} fails the start with one of these that names them all, which
- * {@link Launcher} turns into exit status {@value #EXIT_STATUS} and {@code Reloader} into a refused reload.
+ * {@code Launcher} turns into exit status {@value #EXIT_STATUS} and {@code Reloader} into a refused reload.
  */
 public final class ApplicationStartException extends Exception
 {
@@ -23,7 +24,7 @@ public final class ApplicationStartException extends Exception
      */
     public ApplicationStartException(String what, Throwable cause)
     {
-        super(what + " did not start: " + Launcher.describe(cause), cause);
+        super(what + " did not start: " + Failures.describe(cause), cause);
     }
 
     private ApplicationStartException(String message, List<ApplicationStartException> failures)

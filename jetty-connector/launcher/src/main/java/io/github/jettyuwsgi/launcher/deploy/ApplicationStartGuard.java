@@ -2,7 +2,6 @@ package io.github.jettyuwsgi.launcher.deploy;
 
 import java.util.Objects;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -12,7 +11,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * One application of a deployment (the context of a WAR, an {@code --app} or a {@code --jwsgi} class), put around it
- * by {@link ServerAssembler} so that its failure to start does not fail the others: the failure is kept, for
+ * by {@code HandlerChain} so that its failure to start does not fail the others: the failure is kept, for
  * {@link StartedApplications} to log or to turn into {@code need-app}'s exit, and the requests for the application's
  * context path and virtual hosts are answered 503. Requests outside them are declined, as the context itself would:
  * Jetty's {@code ContextHandlerCollection} hands every request to a lone context and lets it refuse the others.

@@ -14,10 +14,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
-
 /**
- * Chooses the EE environment of each WAR before {@link ServerAssembler} deploys it, and says why, so the log explains
+ * Chooses the EE environment of each WAR before {@link Deployment} deploys it, and says why, so the log explains
  * every choice. {@code --environment} wins; otherwise the descriptor decides: a {@code javax}-era {@code web.xml}
  * (J2EE/Java EE namespaces, no namespace at all, or a version below 5) goes to ee8, Servlet 6.1 to ee11. A WAR without
  * {@code web.xml} goes to ee8 when one of its classes references {@code javax/servlet}. Everything else gets the

@@ -18,8 +18,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import io.github.jettyuwsgi.launcher.Launcher;
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Loads the EE environments as jetty-home does: the launcher core sits on the system class path ({@code lib/core}),
  * and each environment's jars ({@code lib/ee8}, {@code lib/ee10}, {@code lib/ee11}) get their own
  * {@link URLClassLoader} whose parent is the core's. That is what lets ee10 (Servlet 6.0) and ee11 (Servlet 6.1) and
- * javax-based ee8 run side by side. {@link ServerAssembler} asks it for each environment's {@link WebAppDeployer}.
+ * javax-based ee8 run side by side. {@link Deployment} asks it for each environment's {@link WebAppDeployer}.
  *
  * <p>An environment is loaded on first use, once per JVM: Jetty registers environments JVM-wide
  * ({@link org.eclipse.jetty.util.component.Environment}), so a second class loader for the same name would clash.</p>
@@ -63,7 +61,7 @@ public final class EnvironmentLoader
         String property = System.getProperty(HOME_PROPERTY);
         if (property != null)
             return Path.of(property);
-        CodeSource codeSource = Launcher.class.getProtectionDomain().getCodeSource();
+        CodeSource codeSource = EnvironmentLoader.class.getProtectionDomain().getCodeSource();
         try
         {
             Path location = codeSource == null ? null : Path.of(codeSource.getLocation().toURI());

@@ -3,10 +3,8 @@ package io.github.jettyuwsgi.launcher.deploy;
 import java.util.Map;
 import java.util.Objects;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
-
 /**
- * What {@link ServerAssembler} asks a {@link WebAppDeployer} to serve instead of a WAR: a gateway application (from
+ * What {@link Deployment} asks a {@link WebAppDeployer} to serve instead of a WAR: a gateway application (from
  * {@code --app} or {@code --jwsgi}) behind the adapter's {@code GatewayServlet}, kept in the launcher core so that
  * every environment module compiles against the same type.
  *

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The deployed WARs of a running server, replaceable without touching its connectors: the handler that
- * {@link ServerAssembler} puts under the server, and that a reload ({@code Reloader}) gives a new generation of
+ * {@code HandlerChain} puts under the server, and that a reload ({@code Reloader}) gives a new generation of
  * contexts. The listening sockets never close, so a frontend sees no error: requests that entered the old generation
  * finish there, every request after the switch goes to the new one, and the old one is stopped once it is idle.
  */

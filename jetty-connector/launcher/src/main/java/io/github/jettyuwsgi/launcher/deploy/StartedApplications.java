@@ -3,13 +3,12 @@ package io.github.jettyuwsgi.launcher.deploy;
 import java.util.List;
 import java.util.Objects;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The applications of one deployment (what {@link ServerAssembler#newApplications()} builds, at start and at each
+ * The applications of one deployment (what {@code ServerAssembler.newApplications()} builds, at start and at each
  * reload), judged once each has started or failed, as uWSGI judges its apps once it has loaded them: each
  * {@link ApplicationStartGuard} that did not start is logged and answers 503, unless none started and
  * {@code need-app} is set, which fails the start with {@link ApplicationStartException#noneStarted}.

@@ -1,13 +1,12 @@
 package io.github.jettyuwsgi.launcher.deploy;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.server.handler.ContextHandler;
 
 /**
  * The service each EE environment module ({@code launcher-ee8}, {@code launcher-ee10}, {@code launcher-ee11})
  * implements once, compiled against that environment: it turns a WAR into a Jetty context. {@link EnvironmentLoader}
  * finds it with {@link java.util.ServiceLoader} in the environment's own class loader ({@code lib/eeN}), and
- * {@link ServerAssembler} adds the contexts to the server, whatever their environment, as core {@link ContextHandler}s.
+ * {@code HandlerChain} puts the contexts under the server, whatever their environment, as core {@link ContextHandler}s.
  *
  * <p>{@link #newContext(WebAppSpec)} is called with the environment's class loader as the thread context class loader,
  * which Jetty's contexts capture as their parent class loader; it must not start the context: the server does that,

@@ -3,10 +3,8 @@ package io.github.jettyuwsgi.launcher.deploy;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
-
 /**
- * What {@link ServerAssembler} asks a {@link WebAppDeployer} to deploy: the argument of the SPI, kept in the launcher
+ * What {@link Deployment} asks a {@link WebAppDeployer} to deploy: the argument of the SPI, kept in the launcher
  * core so that every environment module compiles against the same type.
  *
  * @param contextPath the context path, {@code /} for the root

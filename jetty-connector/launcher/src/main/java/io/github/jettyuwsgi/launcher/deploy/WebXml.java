@@ -14,12 +14,10 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
-
 /**
  * The few facts of a WAR's {@code WEB-INF/web.xml} the launcher needs before Jetty reads the descriptor for real:
  * the namespace and version that choose the EE environment ({@link EnvironmentDetector}), and the login realm the WAR
- * asks for, which {@link ServerAssembler} checks against the {@code --realm}s given.
+ * asks for, which {@code WarInspection} checks against the {@code --realm}s given.
  *
  * @param namespace the root element's namespace, empty for a DTD-era descriptor
  * @param version the root element's {@code version} attribute, or null

@@ -4,12 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
-
 /**
  * One place the launcher listens on, as written after {@code --socket} or {@code --http-socket}: a TCP
  * {@code HOST:PORT} (host empty for all interfaces, as uWSGI's {@code :3031}) or a Unix socket path. Parsed by
- * {@link LauncherOptions}, turned into a connector by {@link ServerAssembler}.
+ * {@link LauncherOptions}, turned into a connector by {@code ServerAssembler}.
  *
  * <p>The rule is uWSGI's: a value with a {@code /} or without a {@code :} is a Unix socket path, anything else is
  * TCP. A bare number is refused rather than taken as a file name, since {@code --socket 3031} almost always means a

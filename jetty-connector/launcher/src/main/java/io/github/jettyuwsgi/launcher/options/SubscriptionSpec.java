@@ -8,13 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.jettyuwsgi.launcher.subscribe.Announcement;
-import io.github.jettyuwsgi.launcher.subscribe.SubscriptionClient;
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
 
 /**
  * One {@code subscribe-to} or {@code subscribe2} value, parsed and checked by {@link SubscriptionParser}: the first
- * step of the subscription client, before {@link SubscriptionClient} turns it into {@link Announcement}s once the
+ * step of the subscription client, before {@code SubscriptionClient} turns it into {@code Announcement}s once the
  * sockets are bound. Knows nothing of Jetty, so that {@link LauncherOptions#validate()} can report its problems.
  *
  * @param source where it was given, as {@link LauncherOptions.Subscription#source()}, for messages

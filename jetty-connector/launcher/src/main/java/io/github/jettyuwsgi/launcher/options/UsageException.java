@@ -2,11 +2,9 @@ package io.github.jettyuwsgi.launcher.options;
 
 import java.util.List;
 
-import io.github.jettyuwsgi.launcher.Launcher;
-
 /**
  * A user mistake found while assembling the server rather than while parsing the command line (a WAR that asks for a
- * realm nobody gave, a descriptor that is not XML): {@link Launcher} reports it like a bad option, one line per
+ * realm nobody gave, a descriptor that is not XML): {@code Launcher} reports it like a bad option, one line per
  * problem, exit status 2, no stack trace.
  */
 public class UsageException extends Exception

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.github.jettyuwsgi.launcher.Launcher;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -13,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * uWSGI's {@code master-fifo}: a named pipe that {@link Launcher} creates next to its sockets and reads commands from,
+ * uWSGI's {@code master-fifo}: a named pipe that {@code Launcher} creates next to its sockets and reads commands from,
  * one letter each, so that an operator can drive the instance with {@code echo r > /run/app.fifo}. {@code r} reloads
  * gracefully ({@link Reloader}), {@code q} stops gracefully as SIGTERM does, {@code Q} stops at once (requests in
  * flight are cut off), {@code l} reopens the {@code logto} file ({@link ProcessSettings}), after logrotate has

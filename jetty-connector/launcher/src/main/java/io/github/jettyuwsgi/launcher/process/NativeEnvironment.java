@@ -5,7 +5,7 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.util.Optional;
 
-import io.github.jettyuwsgi.launcher.Launcher;
+import io.github.jettyuwsgi.launcher.options.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +74,7 @@ final class NativeEnvironment
         }
         catch (ReflectiveOperationException | RuntimeException x)
         {
-            LOG.warn("env: cannot reach the C environment ({}); child processes started without ProcessBuilder.environment() get the launch environment", Launcher.describe(x));
+            LOG.warn("env: cannot reach the C environment ({}); child processes started without ProcessBuilder.environment() get the launch environment", Failures.describe(x));
             LOG.debug("foreign function API", x);
             return Optional.empty();
         }
@@ -112,7 +112,7 @@ final class NativeEnvironment
         }
         catch (Throwable x)
         {
-            throw new IllegalStateException("env: cannot set " + name + " in the C environment: " + Launcher.describe(x), x);
+            throw new IllegalStateException("env: cannot set " + name + " in the C environment: " + Failures.describe(x), x);
         }
     }
 }

@@ -6,13 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import io.github.jettyuwsgi.launcher.Launcher;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * uWSGI's {@code pidfile}: written by {@link Launcher} once the server has started (or by the emperor), read by {@code --stop}, removed
+ * uWSGI's {@code pidfile}: written by {@code Launcher} once the server has started (or by the emperor), read by {@code --stop}, removed
  * when the server stops if {@code vacuum} is on. A pidfile left by a process killed with {@code kill -9} is simply
  * overwritten, as uWSGI does, so it never blocks the next start.
  */

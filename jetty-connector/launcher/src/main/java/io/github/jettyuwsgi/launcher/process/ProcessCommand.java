@@ -5,12 +5,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.github.jettyuwsgi.launcher.Launcher;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 
 /**
  * {@code --stop PIDFILE} and {@code --reload PIDFILE}: uWSGI's way of stopping or reloading a running instance from a
- * script or a systemd {@code ExecStop}/{@code ExecReload}, run by {@link Launcher} instead of a server. A stop sends
+ * script or a systemd {@code ExecStop}/{@code ExecReload}, run by {@code Launcher} instead of a server. A stop sends
  * SIGTERM to the process named by the pidfile and, unlike uWSGI, waits until that process has exited, so that what
  * runs next finds the sockets free; a reload sends SIGHUP ({@link #hangUp(long)}, which the emperor uses too).
  */

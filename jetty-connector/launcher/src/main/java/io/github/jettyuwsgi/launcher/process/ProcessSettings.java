@@ -3,7 +3,6 @@ package io.github.jettyuwsgi.launcher.process;
 import java.io.IOException;
 import java.util.Map;
 
-import io.github.jettyuwsgi.launcher.Launcher;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The part of the configuration that belongs to the process rather than to an application, since one JVM runs them
  * all: uWSGI's {@code env}/{@code unenv} ({@link EnvironmentVariables}) and {@code logto} ({@link LogFile}).
- * {@link Launcher} applies it before the server is assembled, so that the applications find both from their first
+ * {@code Launcher} applies it before the server is assembled, so that the applications find both from their first
  * line; {@link Reloader} applies the environment again before it deploys anew and reopens the log; the
  * {@link MasterFifo}'s {@code l} reopens the log.
  */

@@ -15,10 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.github.jettyuwsgi.config.HostFacts;
-import io.github.jettyuwsgi.launcher.Launcher;
 import io.github.jettyuwsgi.launcher.deploy.ApplicationStartException;
 import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
+import io.github.jettyuwsgi.launcher.options.Failures;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.UsageException;
 import io.github.jettyuwsgi.launcher.server.ServerAssembler;
@@ -131,7 +131,7 @@ public final class Reloader
             if (needApp.isPresent())
                 LOG.warn("reload refused (need-app), the running applications keep serving: {}", needApp.get().getMessage());
             else
-                LOG.warn("reload failed, the running applications keep serving: {}", Launcher.describe(x), x);
+                LOG.warn("reload failed, the running applications keep serving: {}", Failures.describe(x), x);
         }
     }
 
