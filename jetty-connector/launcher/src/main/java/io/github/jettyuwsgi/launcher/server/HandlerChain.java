@@ -7,6 +7,7 @@ import io.github.jettyuwsgi.launcher.deploy.DeployedApplication;
 import io.github.jettyuwsgi.launcher.deploy.EnvironmentScopedHandler;
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
 import io.github.jettyuwsgi.launcher.deploy.StartedApplications;
+import io.github.jettyuwsgi.launcher.harakiri.HarakiriHandler;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.stats.ApplicationStatistics;
 import io.github.jettyuwsgi.launcher.stats.RequestStatistics;

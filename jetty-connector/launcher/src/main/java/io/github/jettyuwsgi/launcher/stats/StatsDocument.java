@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
-import io.github.jettyuwsgi.launcher.server.HarakiriHandler;
+import io.github.jettyuwsgi.launcher.harakiri.HarakiriHandler;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;

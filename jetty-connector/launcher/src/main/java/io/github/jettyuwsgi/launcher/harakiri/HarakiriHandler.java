@@ -1,9 +1,10 @@
-package io.github.jettyuwsgi.launcher.server;
+package io.github.jettyuwsgi.launcher.harakiri;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EndPoint;

@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.launcher.server;
+package io.github.jettyuwsgi.launcher.harakiri;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
