@@ -6,7 +6,6 @@ import java.util.stream.Collectors;
 
 import io.github.jettyuwsgi.launcher.options.Failures;
 
-
 /**
  * An application (a WAR, an {@code --app} or {@code --jwsgi} class) that did not start: kept by its
  * {@link ApplicationStartGuard}, which answers 503 in its place. When no application of a deployment started and
