@@ -5,7 +5,20 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.jettyuwsgi.launcher.deploy.ApplicationStartException;
+import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
 import io.github.jettyuwsgi.launcher.emperor.Emperor;
+import io.github.jettyuwsgi.launcher.options.ControlCommand;
+import io.github.jettyuwsgi.launcher.options.Failures;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.Usage;
+import io.github.jettyuwsgi.launcher.options.UsageException;
+import io.github.jettyuwsgi.launcher.process.MasterFifo;
+import io.github.jettyuwsgi.launcher.process.PidFile;
+import io.github.jettyuwsgi.launcher.process.ProcessCommand;
+import io.github.jettyuwsgi.launcher.process.ProcessSettings;
+import io.github.jettyuwsgi.launcher.process.Reloader;
+import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,24 +77,10 @@ public final class Launcher
      */
     int run(String[] args)
     {
+        Optional<ControlCommand> command = ControlCommand.find(args);
+        if (command.isPresent())
+            return run(command.get());
         LauncherOptions options = LauncherOptions.parse(args);
-        if (options.isHelp())
-        {
-            out.print(LauncherOptions.usage());
-            return 0;
-        }
-        if (options.getStopPidFile() != null)
-        {
-            Optional<String> failure = ProcessCommand.stop(new PidFile(options.getStopPidFile()));
-            failure.ifPresent(problem -> err.println(PREFIX + problem));
-            return failure.isPresent() ? EXIT_FAILURE : 0;
-        }
-        if (options.getReloadPidFile() != null)
-        {
-            Optional<String> failure = ProcessCommand.reload(new PidFile(options.getReloadPidFile()));
-            failure.ifPresent(problem -> err.println(PREFIX + problem));
-            return failure.isPresent() ? EXIT_FAILURE : 0;
-        }
         // uWSGI prints --show-config as soon as the configuration is loaded, before it checks anything else
         if (options.isShowConfig())
             options.showConfig().ifPresent(out::print);
@@ -183,6 +182,22 @@ public final class Launcher
         }
     }
 
+    /**
+     * @return the exit status of {@code --help}, {@code --stop PIDFILE} or {@code --reload PIDFILE}
+     */
+    private int run(ControlCommand command)
+    {
+        if (command.kind() == ControlCommand.Kind.HELP)
+        {
+            out.print(Usage.text());
+            return 0;
+        }
+        PidFile pidFile = new PidFile(command.pidFile());
+        Optional<String> failure = command.kind() == ControlCommand.Kind.STOP ? ProcessCommand.stop(pidFile) : ProcessCommand.reload(pidFile);
+        failure.ifPresent(problem -> err.println(PREFIX + problem));
+        return failure.isPresent() ? EXIT_FAILURE : 0;
+    }
+
     private static void stopQuietly(Server server)
     {
         try
@@ -239,18 +254,8 @@ public final class Launcher
      * @return the messages of a failure and its causes, each once, e.g.
      * "Failed to bind to /127.0.0.1:3031: Address already in use"
      */
-    static String describe(Throwable failure)
+    public static String describe(Throwable failure)
     {
-        StringBuilder description = new StringBuilder();
-        for (Throwable cause = failure; cause != null && cause != cause.getCause(); cause = cause.getCause())
-        {
-            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            if (description.indexOf(message) >= 0)
-                continue;
-            if (description.length() > 0)
-                description.append(": ");
-            description.append(message);
-        }
-        return description.toString();
+        return Failures.describe(failure);
     }
 }

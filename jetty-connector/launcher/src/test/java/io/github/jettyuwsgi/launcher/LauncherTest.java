@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package io.github.jettyuwsgi.launcher.ee11;
 
 import io.github.jettyuwsgi.gateway.servlet.GatewayServlet;
-import io.github.jettyuwsgi.launcher.GatewaySpec;
-import io.github.jettyuwsgi.launcher.WebAppDeployer;
-import io.github.jettyuwsgi.launcher.WebAppSpec;
+import io.github.jettyuwsgi.launcher.deploy.GatewaySpec;
+import io.github.jettyuwsgi.launcher.deploy.WebAppDeployer;
+import io.github.jettyuwsgi.launcher.deploy.WebAppSpec;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.webapp.MetaInfConfiguration;
@@ -37,7 +37,8 @@ public class Ee11WebAppDeployer implements WebAppDeployer
         webApp.setContextPath(spec.contextPath());
         webApp.setWar(spec.war().toString());
         webApp.setAttribute(MetaInfConfiguration.CONTAINER_JAR_PATTERN, CONTAINER_JARS);
-        // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
+        // A WAR that cannot start makes its context's start throw, so that the launcher's ApplicationStartGuard sees it:
+        // logged, counted by need-app, and answered 503 at its path while the other applications serve.
         webApp.setThrowUnavailableOnStartupException(true);
         return webApp;
     }

@@ -1,7 +1,7 @@
 package io.github.jettyuwsgi.launcher.ee8;
 
-import io.github.jettyuwsgi.launcher.WebAppDeployer;
-import io.github.jettyuwsgi.launcher.WebAppSpec;
+import io.github.jettyuwsgi.launcher.deploy.WebAppDeployer;
+import io.github.jettyuwsgi.launcher.deploy.WebAppSpec;
 import org.eclipse.jetty.ee8.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee8.webapp.WebAppContext;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -34,7 +34,8 @@ public class Ee8WebAppDeployer implements WebAppDeployer
         webApp.setContextPath(spec.contextPath());
         webApp.setWar(spec.war().toString());
         webApp.setAttribute(MetaInfConfiguration.CONTAINER_JAR_PATTERN, CONTAINER_JARS);
-        // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
+        // A WAR that cannot start makes its context's start throw, so that the launcher's ApplicationStartGuard sees it:
+        // logged, counted by need-app, and answered 503 at its path while the other applications serve.
         webApp.setThrowUnavailableOnStartupException(true);
         return webApp.getCoreContextHandler();
     }

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jettyuwsgi.launcher.Launcher;
-import io.github.jettyuwsgi.launcher.ProcessCommand;
+import io.github.jettyuwsgi.launcher.process.ProcessCommand;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.github.jettyuwsgi.launcher.HarakiriHandler;
-import io.github.jettyuwsgi.launcher.ReloadableApplications;
+import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
+import io.github.jettyuwsgi.launcher.harakiri.HarakiriHandler;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;

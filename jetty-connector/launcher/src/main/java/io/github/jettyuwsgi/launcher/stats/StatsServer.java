@@ -1,16 +1,12 @@
 package io.github.jettyuwsgi.launcher.stats;
 
-import java.util.List;
-
 import io.github.jettyuwsgi.config.HostFacts;
-import io.github.jettyuwsgi.launcher.LauncherOptions;
-import io.github.jettyuwsgi.launcher.ListenAddress;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.ListenAddress;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -18,13 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * uWSGI's stats server for the launcher ({@code stats}, {@code stats-http}), attached by {@code ServerAssembler} to the
- * server it has built, before it starts. With {@code stats}:
+ * uWSGI's stats server for the launcher ({@code stats}, {@code stats-http}): the stats socket, attached by
+ * {@code ServerAssembler} to the server it has built, before it starts. The counting is in the handler chain
+ * ({@code HandlerChain}): a {@link RequestStatistics} at its top (the document's worker) and an
+ * {@link ApplicationStatistics} per deployed context (one of the worker's apps). With {@code stats}:
  *
  * <pre>
  * Server
- *  +- handler:    RequestStatistics (the document's worker) -> the assembled handler -> ... -> per deployed context:
- *  |              ApplicationStatistics (one of the worker's apps, see {@link #countPerApplication})
+ *  +- handler:    RequestStatistics -> ... -> per deployed context: ApplicationStatistics -> ...
  *  +- bean:       StatsSocket -> the stats socket's own connector, outside {@link Server#getConnectors()} and every
  *                 handler, whose {@link StatsConnectionFactory} sends {@link StatsDocument} to each client and closes
  * </pre>
@@ -43,17 +40,17 @@ public final class StatsServer
     }
 
     /**
-     * @param server the assembled server, its connectors and handler already set
+     * @param server the assembled server, its connectors and handler already set; with {@code stats}, its handler is
+     * the chain's {@link RequestStatistics}
      * @param options the launcher's options
      */
     public static void attach(Server server, LauncherOptions options)
     {
-
         ListenAddress address = options.getStats();
         if (address == null)
             return;
-        RequestStatistics requests = new RequestStatistics(server.getHandler());
-        server.setHandler(requests);
+        if (!(server.getHandler() instanceof RequestStatistics requests))
+            throw new IllegalStateException("stats: the server's handler is " + server.getHandler() + " (expected: the handler chain's RequestStatistics)");
         HostFacts facts = HostFacts.current();
         StatsDocument document = new StatsDocument(server, requests, facts.uid(), facts.gid(), options.getThreads());
         server.addBean(new StatsSocket(newConnector(server, address, options.getChmodSocket(), new StatsConnectionFactory(document::toJson, options.isStatsHttp()))));
@@ -71,22 +68,6 @@ public final class StatsServer
         {
             addBean(connector, true);
         }
-    }
-
-    /**
-     * Wraps each context of a deployment in its own {@link ApplicationStatistics}, so that the document's apps have their
-     * own counts. Called for every new deployment, at start and at each reload, before it starts; does nothing
-     * without {@code stats}.
-     *
-     * @param contexts the deployment's contexts, not started
-     * @param options the launcher's options
-     */
-    public static void countPerApplication(ContextHandlerCollection contexts, LauncherOptions options)
-    {
-        if (options.getStats() == null)
-            return;
-        List<Handler> counted = contexts.getHandlers().stream().map(context -> (Handler)new ApplicationStatistics(context)).toList();
-        contexts.setHandlers(counted);
     }
 
     private static AbstractConnector newConnector(Server server, ListenAddress address, String socketMode, StatsConnectionFactory factory)

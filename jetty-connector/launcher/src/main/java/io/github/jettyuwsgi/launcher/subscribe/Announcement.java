@@ -2,8 +2,9 @@ package io.github.jettyuwsgi.launcher.subscribe;
 
 import java.nio.ByteBuffer;
 
-import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
+import io.github.jettyuwsgi.launcher.options.SubscriptionSpec;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
 
 /**
  * What one subscription datagram says to a uWSGI router: "route {@code key} to {@code address}" (or, to unsubscribe,

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.github.jettyuwsgi.launcher.LauncherOptions;
-import io.github.jettyuwsgi.launcher.UsageException;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.SubscriptionParser;
+import io.github.jettyuwsgi.launcher.options.SubscriptionSpec;
+import io.github.jettyuwsgi.launcher.options.UsageException;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;

@@ -3,7 +3,7 @@ package io.github.jettyuwsgi.launcher.emperor;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.github.jettyuwsgi.launcher.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.github.jettyuwsgi.launcher.HarakiriHandler;
-import io.github.jettyuwsgi.launcher.LauncherOptions;
-import io.github.jettyuwsgi.launcher.ReloadableApplications;
+import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.server.HandlerChain;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -21,7 +21,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ajax.JSON;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -29,7 +28,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real Jetty server built as {@code ServerAssembler} builds the launcher's (graceful handler, harakiri if asked,
+ * A real Jetty server built as {@code ServerAssembler} builds the launcher's, through its {@code HandlerChain} (graceful handler, harakiri if asked,
  * reloadable applications, contexts counted per application, the stats server attached), with core-Jetty applications instead of
  * WARs, which need the launcher's environments. Its HTTP socket and stats socket are on loopback ports.
  */
@@ -62,10 +61,7 @@ final class StatsTestServer implements AutoCloseable
         http.setHost("127.0.0.1");
         http.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(http);
-        Handler applications = new ReloadableApplications(applications("/", "/shop", "/slow"));
-        if (options.getHarakiri() > 0)
-            applications = new HarakiriHandler(options.getHarakiri(), applications);
-        server.setHandler(new GracefulHandler(applications));
+        server.setHandler(HandlerChain.server(options, new ReloadableApplications(applications("/", "/shop", "/slow"))));
         StatsServer.attach(server, options);
         server.start();
     }
@@ -80,7 +76,7 @@ final class StatsTestServer implements AutoCloseable
         {
             contexts.addHandler(new ContextHandler(new Application(), contextPath));
         }
-        StatsServer.countPerApplication(contexts, options);
+        HandlerChain.countPerApplication(contexts, options);
         return contexts;
     }
 

@@ -1,0 +1,147 @@
+package io.github.jettyuwsgi.launcher.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.OptionalInt;
+import java.util.Set;
+
+import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.ListenAddress;
+import io.github.jettyuwsgi.launcher.stats.ListenBacklogs;
+import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.HostPort;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's sockets, for {@link ServerAssembler}: a {@link ServerConnector} per TCP address and a
+ * {@link UwsgiUnixDomainConnector} per Unix socket path, with a {@link UwsgiConnectionFactory} for each
+ * {@code socket} and an {@link HttpConnectionFactory} for each {@code http-socket}. Every connector shares one
+ * {@link HttpConfiguration}, so a request means the same over uwsgi and over HTTP. It logs one line per socket bound,
+ * and warns about a socket on all interfaces and a backlog the kernel caps.
+ */
+final class Connectors
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Connectors.class);
+
+    private final LauncherOptions options;
+
+    /**
+     * @param options the launcher's options
+     */
+    Connectors(LauncherOptions options)
+    {
+        this.options = options;
+    }
+
+    /**
+     * @param server the server being assembled, which gets the uwsgi sockets first, then the HTTP sockets
+     */
+    void addTo(Server server)
+    {
+        warnIfBacklogCapped(options.getListen());
+        HttpConfiguration httpConfiguration = newHttpConfiguration();
+        UwsgiConfiguration uwsgiConfiguration = new UwsgiConfiguration();
+        uwsgiConfiguration.setMaxVarsSize(options.getBufferSize());
+        for (ListenAddress address : options.getUwsgiSockets())
+        {
+            server.addConnector(newConnector(server, "uwsgi", address, new UwsgiConnectionFactory(httpConfiguration, uwsgiConfiguration)));
+        }
+        for (ListenAddress address : options.getHttpSockets())
+        {
+            server.addConnector(newConnector(server, "http", address, new HttpConnectionFactory(httpConfiguration)));
+        }
+    }
+
+    /**
+     * uWSGI refuses to start when {@code listen} exceeds the kernel's limit; the kernel silently caps the backlog, so a
+     * warning says what the sockets really get.
+     */
+    private static void warnIfBacklogCapped(int listen)
+    {
+        OptionalInt somaxconn = ListenBacklogs.somaxconn();
+        if (somaxconn.isPresent() && listen > somaxconn.getAsInt())
+            LOG.warn("listen = {} is more than the kernel allows (net.core.somaxconn = {}): the sockets get a backlog of {}; raise it with sysctl", listen, somaxconn.getAsInt(), somaxconn.getAsInt());
+    }
+
+    private HttpConfiguration newHttpConfiguration()
+    {
+        HttpConfiguration httpConfiguration = new HttpConfiguration();
+        // A backend behind a frontend has no reason to advertise its version to the world.
+        httpConfiguration.setSendServerVersion(false);
+        httpConfiguration.setSendXPoweredBy(false);
+        // uWSGI's buffer-size limits the request head whatever the socket: the same headers that pass over uwsgi must
+        // pass over the http-socket too (Jetty's own default is 8 KiB).
+        httpConfiguration.setRequestHeaderSize(options.getBufferSize());
+        return httpConfiguration;
+    }
+
+    private AbstractConnector newConnector(Server server, String kind, ListenAddress address, ConnectionFactory factory)
+    {
+        if (address.isUnix())
+        {
+            // Also for plain HTTP: the subclass only adds stale-socket removal and the socket mode.
+            UwsgiUnixDomainConnector connector = new UwsgiUnixDomainConnector(server, factory);
+            connector.setUnixDomainPath(address.getUnixPath());
+            connector.setSocketMode(options.getChmodSocket());
+            connector.setSocketOwner(options.getChownSocket());
+            connector.setAcceptQueueSize(options.getListen());
+            connector.addEventListener(new LifeCycle.Listener()
+            {
+                @Override
+                public void lifeCycleStarted(LifeCycle event)
+                {
+                    LOG.info("{} socket bound: {} (mode {})", kind, address.getUnixPath(), describeMode(address.getUnixPath()));
+                }
+            });
+            return connector;
+        }
+
+        if (address.isAllInterfaces())
+            LOG.warn("{} socket {} listens on all interfaces: any host that reaches it can send requests{}; use 127.0.0.1:{} when the frontend runs on this machine",
+                kind, address, "uwsgi".equals(kind) ? " with forged REMOTE_ADDR and HTTPS vars" : "", address.getPort());
+        ServerConnector connector = new ServerConnector(server, factory);
+        connector.setHost(address.getHost());
+        connector.setPort(address.getPort());
+        connector.setAcceptQueueSize(options.getListen());
+        connector.addEventListener(new LifeCycle.Listener()
+        {
+            @Override
+            public void lifeCycleStarted(LifeCycle event)
+            {
+                String host = address.getHost() == null ? "*" : HostPort.normalizeHost(address.getHost());
+                LOG.info("{} socket bound: {}:{}{}", kind, host, connector.getLocalPort(), address.isAllInterfaces() ? " (all interfaces)" : "");
+            }
+        });
+        return connector;
+    }
+
+    private static String describeMode(Path socket)
+    {
+        try
+        {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(socket);
+            int mode = 0;
+            for (PosixFilePermission permission : permissions)
+            {
+                mode |= 1 << (8 - permission.ordinal());
+            }
+            return String.format("%03o", mode);
+        }
+        catch (IOException | UnsupportedOperationException x)
+        {
+            return "unknown";
+        }
+    }
+}
