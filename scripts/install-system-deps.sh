@@ -15,6 +15,9 @@ REQUIRED=(
   "uwsgi uwsgi-core"
   # uWSGI's own JVM plugin (UwsgiJvmPluginIT); its package also brings /usr/share/java/uwsgi.jar.
   "uwsgi_jvm_openjdk17 uwsgi-plugin-jvm-openjdk-17"
+  # A real browser for the WebSocket page test (src/it websocket.BrowserEchoIT): headless Chromium and its WebDriver.
+  "chromium chromium"
+  "chromedriver chromium-driver"
 )
 
 # nginx and apache2 live in /usr/sbin, which is not on every user's PATH.
@@ -52,9 +55,9 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 echo "install-system-deps: apt-get update"
-apt-get update -q
+apt-get -o DPkg::Lock::Timeout=600 update -q
 echo "install-system-deps: apt-get install -y --no-install-recommends ${missing[*]}"
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
 
 # The Debian nginx package starts a system nginx on port 80 where a service manager runs; the tests start their
 # own nginx with a private configuration and never use that one.
