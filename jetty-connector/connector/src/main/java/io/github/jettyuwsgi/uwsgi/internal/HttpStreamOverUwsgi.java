@@ -180,8 +180,9 @@ class HttpStreamOverUwsgi implements HttpStream
         Connection upgraded = upgrading ? SwitchingProtocols.upgradeConnection(channel.getRequest()) : null;
         if (upgraded != null)
         {
-            channel.recycle();
+            // As Jetty's HTTP/1.1 connection: hand the end point over first, then recycle the finished channel.
             connection.upgrade(upgraded);
+            channel.recycle();
             return;
         }
         channel.recycle();
