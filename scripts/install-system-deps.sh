@@ -17,6 +17,9 @@ REQUIRED=(
   "uwsgi uwsgi-core"
   # uWSGI's own JVM plugin (UwsgiJvmPluginIT); its package also brings /usr/share/java/uwsgi.jar.
   "uwsgi_jvm_openjdk17 uwsgi-plugin-jvm-openjdk-17"
+  # A real browser for the WebSocket page test (src/it websocket.BrowserEchoIT): headless Chromium and its WebDriver.
+  "chromium chromium"
+  "chromedriver chromium-driver"
 )
 
 # nginx and apache2 live in /usr/sbin, which is not on every user's PATH.

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpStream;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * passes the response to the {@link ResponseSender}.
  *
  * <p>Interim responses are swallowed here: nginx and Apache take any {@code 1xx} from a uwsgi backend as the final status
- * and the real response becomes garbage, and the frontend has already answered {@code Expect: 100-continue} itself.</p>
+ * and the real response becomes garbage, and the frontend has already answered {@code Expect: 100-continue} itself. The
+ * one exception is the {@code 101} of an upgrade (a WebSocket handshake), which {@link SwitchingProtocols} writes and
+ * after which the connection becomes a tunnel.</p>
  */
 class HttpStreamOverUwsgi implements HttpStream
 {
@@ -30,6 +33,8 @@ class HttpStreamOverUwsgi implements HttpStream
     private final HttpChannel channel;
     private final ResponseSender sender;
     private Content.Chunk chunk;
+    /** The 101 of an upgrade was sent: at completion the end point goes to the connection the application chose. */
+    private boolean upgrading;
 
     HttpStreamOverUwsgi(UwsgiConnection connection, HttpChannel channel)
     {
@@ -111,6 +116,12 @@ class HttpStreamOverUwsgi implements HttpStream
     {
         if (response != null && HttpStatus.isInformational(response.getStatus()))
         {
+            if (SwitchingProtocols.isUpgrade(channel.getRequest(), response))
+            {
+                upgrading = true;
+                SwitchingProtocols.sendHead(connection, response, callback);
+                return;
+            }
             if (LOG.isDebugEnabled())
                 LOG.debug("uwsgi: not sending interim response {} on {}", response.getStatus(), connection);
             callback.succeeded();
@@ -146,7 +157,7 @@ class HttpStreamOverUwsgi implements HttpStream
     @Override
     public boolean isCommitted()
     {
-        return sender.isCommitted();
+        return upgrading || sender.isCommitted();
     }
 
     @Override
@@ -166,6 +177,14 @@ class HttpStreamOverUwsgi implements HttpStream
     public void succeeded()
     {
         releaseChunk();
+        Connection upgraded = upgrading ? SwitchingProtocols.upgradeConnection(channel.getRequest()) : null;
+        if (upgraded != null)
+        {
+            // As Jetty's HTTP/1.1 connection: hand the end point over first, then recycle the finished channel.
+            connection.upgrade(upgraded);
+            channel.recycle();
+            return;
+        }
         channel.recycle();
         connection.onCompleted(null);
     }

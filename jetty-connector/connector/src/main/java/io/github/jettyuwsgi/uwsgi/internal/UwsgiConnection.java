@@ -27,6 +27,7 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
@@ -52,8 +53,11 @@ import org.slf4j.LoggerFactory;
  * the body through {@link HttpStreamOverUwsgi#read()}, which parses more only when asked (back-pressure). After the
  * response the output is shut down and the input drained until the frontend closes, so that unread body bytes never turn
  * the close into a reset that would cut the response short.</p>
+ *
+ * <p>The one exception to "one response, then close" is an upgrade: after the {@code 101} of a WebSocket handshake the
+ * end point is handed to the connection the application chose ({@link SwitchingProtocols}).</p>
  */
-public class UwsgiConnection extends AbstractMetaDataConnection
+public class UwsgiConnection extends AbstractMetaDataConnection implements Connection.UpgradeFrom
 {
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiConnection.class);
 
@@ -432,6 +436,28 @@ public class UwsgiConnection extends AbstractMetaDataConnection
         {
             scratch.release();
         }
+    }
+
+    // ---- upgrade (WebSocket): see SwitchingProtocols ----
+
+    /**
+     * Called by the stream instead of {@link #onCompleted} once the {@code 101} of an upgrade is written: the end point
+     * goes to the connection that takes over, and this one is closed as a connection without closing the socket.
+     */
+    void upgrade(Connection upgraded)
+    {
+        if (completed.getAndSet(true))
+            return;
+        stream = null;
+        getEndPoint().upgrade(upgraded);
+    }
+
+    @Override
+    public ByteBuffer onUpgradeFrom()
+    {
+        ByteBuffer unread = SwitchingProtocols.copyUnread(inputBuffer);
+        releaseInputBuffer();
+        return unread;
     }
 
     @Override
