@@ -4,6 +4,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import io.github.jettyuwsgi.launcher.options.HttpsSocketSpec;
 import org.eclipse.jetty.fcgi.server.ServerFCGIConnectionFactory;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.ConnectionFactory;

@@ -103,6 +103,8 @@ public final class LauncherOptions
     final Set<String> notices = new LinkedHashSet<>();
     final List<ListenAddress> uwsgiSockets = new ArrayList<>();
     final List<ListenAddress> httpSockets = new ArrayList<>();
+    final List<HttpsSocketSpec> httpsSockets = new ArrayList<>();
+    final List<ListenAddress> fastcgiSockets = new ArrayList<>();
     final List<Mount> mounts = new ArrayList<>();
     /** Where each deployment was given, for the messages of {@link #validate()}. */
     final Map<Mount, String> mountSources = new IdentityHashMap<>();
@@ -299,10 +301,28 @@ public final class LauncherOptions
         return Collections.unmodifiableList(httpSockets);
     }
 
+    /**
+     * @return the HTTPS sockets ({@code https-socket}, {@code https}), in configuration order
+     */
+    public List<HttpsSocketSpec> getHttpsSockets()
+    {
+        return Collections.unmodifiableList(httpsSockets);
+    }
+
+    /**
+     * @return the FastCGI sockets, in configuration order
+     */
+    public List<ListenAddress> getFastcgiSockets()
+    {
+        return Collections.unmodifiableList(fastcgiSockets);
+    }
+
     List<ListenAddress> getAllSockets()
     {
         List<ListenAddress> all = new ArrayList<>(uwsgiSockets);
         all.addAll(httpSockets);
+        httpsSockets.forEach(spec -> all.add(spec.address()));
+        all.addAll(fastcgiSockets);
         return all;
     }
 

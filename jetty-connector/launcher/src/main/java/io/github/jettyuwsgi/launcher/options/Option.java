@@ -34,8 +34,12 @@ enum Option
 {
     SOCKET("socket", List.of("uwsgi-socket"), null, "ADDRESS", true, "a uwsgi socket: HOST:PORT, :PORT (all interfaces) or a Unix socket path; also uwsgi-socket, -s",
         (values, entry, options) -> values.addAddress(entry, options.uwsgiSockets)),
-    HTTP_SOCKET("http-socket", List.of(), null, "ADDRESS", true, "a plain HTTP socket, same forms as --socket",
+    HTTP_SOCKET("http-socket", List.of("http"), null, "ADDRESS", true, "a plain HTTP socket, same forms as --socket; also http (uWSGI's HTTP router key: existing ini files keep working)",
         (values, entry, options) -> values.addAddress(entry, options.httpSockets)),
+    HTTPS_SOCKET("https-socket", List.of("https"), null, "ADDRESS,CERT,KEY[,CIPHERS]", true, "an HTTPS socket with uWSGI's syntax: PEM certificate chain and unencrypted PEM key; also https",
+        OptionValues::addHttpsSocket),
+    FASTCGI_SOCKET("fastcgi-socket", List.of(), null, "ADDRESS", true, "a FastCGI socket (Jetty's FastCGI server), for nginx fastcgi_pass with fastcgi_keep_conn on; same forms as --socket",
+        (values, entry, options) -> values.addAddress(entry, options.fastcgiSockets)),
     WAR("war", List.of(), null, "FILE", false, "deploy a WAR (file or exploded directory) at /",
         OptionValues::setWar),
     MOUNT("mount", List.of(), null, "PATH=FILE", true, "deploy a WAR at context path PATH, e.g. /shop=shop.war",
@@ -158,9 +162,18 @@ enum Option
         UwsgiOptions known = UwsgiOptions.defaults();
         for (Option option : values())
         {
-            if (option.argument == null)
+            if (option.argument != null)
+            {
+                known = known.with(Set.copyOf(option.aliases), option.argument).with(Set.of(option.key), option.argument);
                 continue;
-            known = known.with(Set.copyOf(option.aliases), option.argument).with(Set.of(option.key), option.argument);
+            }
+            // uWSGI has the key, but an alias may be a plugin's key its core list lacks (http, https: the HTTP router)
+            UwsgiOptions.Argument argument = option.valueName.isEmpty() ? UwsgiOptions.Argument.NO : UwsgiOptions.Argument.REQUIRED;
+            for (String alias : option.aliases)
+            {
+                if (!known.isKnown(alias))
+                    known = known.with(Set.of(alias), argument);
+            }
         }
         // a flag of ours that is no option of the table: the reader and the launcher act on it themselves
         return known.with(Set.of("dry-run"), UwsgiOptions.Argument.NO);

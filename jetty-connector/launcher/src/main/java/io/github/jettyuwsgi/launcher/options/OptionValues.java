@@ -87,10 +87,27 @@ final class OptionValues
         {
             ListenAddress address = ListenAddress.parse(value);
             // Port 0 is "any free port": each socket gets its own, so it can be given any number of times.
-            if (address.getPort() != 0 && (options.uwsgiSockets.contains(address) || options.httpSockets.contains(address)))
+            if (address.getPort() != 0 && options.getAllSockets().contains(address))
                 options.problems.add(source(entry) + ": " + value + " is already given (expected: each address once)");
             else
                 addresses.add(address);
+        }
+        catch (IllegalArgumentException x)
+        {
+            options.problems.add(source(entry) + ": " + x.getMessage());
+        }
+    }
+
+    void addHttpsSocket(ConfigEntry entry, LauncherOptions options)
+    {
+        options.socketGiven = true;
+        try
+        {
+            HttpsSocketSpec spec = HttpsSocketSpec.parse(entry.displayValue());
+            if (spec.address().getPort() != 0 && options.getAllSockets().contains(spec.address()))
+                options.problems.add(source(entry) + ": " + spec.address() + " is already given (expected: each address once)");
+            else
+                options.httpsSockets.add(spec);
         }
         catch (IllegalArgumentException x)
         {

@@ -209,6 +209,8 @@ final class OptionsReader
             options.masterFifo = chdir.resolve(options.masterFifo);
         options.uwsgiSockets.replaceAll(this::underChdir);
         options.httpSockets.replaceAll(this::underChdir);
+        options.fastcgiSockets.replaceAll(this::underChdir);
+        options.httpsSockets.replaceAll(spec -> new HttpsSocketSpec(underChdir(spec.address()), chdir.resolve(spec.certificate()), chdir.resolve(spec.key()), spec.ciphers()));
         if (options.stats != null)
             options.stats = underChdir(options.stats);
     }

@@ -1,14 +1,19 @@
 package io.github.jettyuwsgi.launcher.server;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 
+import io.github.jettyuwsgi.launcher.listeners.ListenerFactories;
+import io.github.jettyuwsgi.launcher.options.HttpsSocketSpec;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.ListenAddress;
+import io.github.jettyuwsgi.launcher.options.UsageException;
 import io.github.jettyuwsgi.launcher.stats.ListenBacklogs;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
@@ -27,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's sockets, for {@link ServerAssembler}: a {@link ServerConnector} per TCP address and a
  * {@link UwsgiUnixDomainConnector} per Unix socket path, with a {@link UwsgiConnectionFactory} for each
- * {@code socket} and an {@link HttpConnectionFactory} for each {@code http-socket}. Every connector shares one
+ * {@code socket}, an {@link HttpConnectionFactory} for each {@code http-socket} ({@code http}), TLS then HTTP for each
+ * {@code https-socket} ({@code https}) and Jetty's FastCGI server for each {@code fastcgi-socket}. Every connector shares one
  * {@link HttpConfiguration}, so a request means the same over uwsgi and over HTTP. It logs one line per socket bound,
  * and warns about a socket on all interfaces and a backlog the kernel caps.
  */
@@ -46,9 +52,10 @@ final class Connectors
     }
 
     /**
-     * @param server the server being assembled, which gets the uwsgi sockets first, then the HTTP sockets
+     * @param server the server being assembled, which gets the uwsgi sockets first, then the HTTP, HTTPS and FastCGI ones
+     * @throws UsageException if an HTTPS socket's certificate or key cannot be used
      */
-    void addTo(Server server)
+    void addTo(Server server) throws UsageException
     {
         warnIfBacklogCapped(options.getListen());
         HttpConfiguration httpConfiguration = newHttpConfiguration();
@@ -60,7 +67,22 @@ final class Connectors
         }
         for (ListenAddress address : options.getHttpSockets())
         {
-            server.addConnector(newConnector(server, "http", address, new HttpConnectionFactory(httpConfiguration)));
+            server.addConnector(newConnector(server, "http", address, ListenerFactories.http(httpConfiguration)));
+        }
+        for (HttpsSocketSpec https : options.getHttpsSockets())
+        {
+            try
+            {
+                server.addConnector(newConnector(server, "https", https.address(), ListenerFactories.https(httpConfiguration, https)));
+            }
+            catch (IllegalArgumentException | UncheckedIOException x)
+            {
+                throw new UsageException(List.of(x.getMessage()));
+            }
+        }
+        for (ListenAddress address : options.getFastcgiSockets())
+        {
+            server.addConnector(newConnector(server, "fastcgi", address, ListenerFactories.fastcgi(httpConfiguration)));
         }
     }
 
@@ -87,7 +109,7 @@ final class Connectors
         return httpConfiguration;
     }
 
-    private AbstractConnector newConnector(Server server, String kind, ListenAddress address, ConnectionFactory factory)
+    private AbstractConnector newConnector(Server server, String kind, ListenAddress address, ConnectionFactory... factory)
     {
         if (address.isUnix())
         {
@@ -110,7 +132,7 @@ final class Connectors
 
         if (address.isAllInterfaces())
             LOG.warn("{} socket {} listens on all interfaces: any host that reaches it can send requests{}; use 127.0.0.1:{} when the frontend runs on this machine",
-                kind, address, "uwsgi".equals(kind) ? " with forged REMOTE_ADDR and HTTPS vars" : "", address.getPort());
+                kind, address, "uwsgi".equals(kind) || "fastcgi".equals(kind) ? " with forged REMOTE_ADDR and HTTPS vars" : "", address.getPort());
         ServerConnector connector = new ServerConnector(server, factory);
         connector.setHost(address.getHost());
         connector.setPort(address.getPort());

@@ -1,14 +1,12 @@
-package io.github.jettyuwsgi.launcher.listeners;
+package io.github.jettyuwsgi.launcher.options;
 
 import java.nio.file.Path;
 import java.util.List;
 
-import io.github.jettyuwsgi.launcher.options.ListenAddress;
-
 /**
  * The value of uWSGI's {@code https} and {@code https-socket} keys, {@code ADDR,CERT,KEY[,CIPHERS]}: where to listen,
  * the PEM certificate chain and the PEM private key, and an optional cipher list. Parsed here from the ini value and
- * turned into a TLS connector by {@link ListenerFactories#https}.
+ * turned into a TLS connector by {@code listeners.ListenerFactories#https}.
  *
  * @param address where to listen, as for {@code http-socket}
  * @param certificate the PEM file with the server certificate, then its chain
