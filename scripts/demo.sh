@@ -12,7 +12,7 @@ echo_war=$(ls war-examples/echo-war/target/jetty-uwsgi-echo-war-*.war)
 streaming_war=$(ls war-examples/streaming-war/target/jetty-uwsgi-streaming-war-*.war)
 echo "demo: serving war-examples/echo-war at /echo and war-examples/streaming-war at /stream"
 echo "demo: uwsgi on 127.0.0.1:3031 and unix:target/demo/app.sock, HTTP on http://127.0.0.1:8080/echo/"
-exec java -jar jetty-connector/launcher-dist/target/jetty-uwsgi/jetty-uwsgi-launcher.jar \
+exec java -jar launcher/dist/target/jetty-uwsgi/jetty-uwsgi-launcher.jar \
   --socket 127.0.0.1:3031 \
   --socket "$PWD/target/demo/app.sock" --chmod-socket 660 \
   --http-socket 127.0.0.1:8080 \

@@ -81,7 +81,7 @@ else
   # Everything runs on loopback; the bound is the wrk time plus generous start and stop time.
   MAX_SECONDS=$(( (ROUNDS + 1) * ${#TARGETS[@]} * (DURATION + WARMUP + 5) + 300 ))
   echo "run-load: starting LoadRig (launcher + nginx), logs in $IT/target/it-work/load"
-  java -Dit.launcher.jar="$ROOT/jetty-connector/launcher-dist/target/jetty-uwsgi/jetty-uwsgi-launcher.jar" \
+  java -Dit.launcher.jar="$ROOT/launcher/dist/target/jetty-uwsgi/jetty-uwsgi-launcher.jar" \
        -Dit.echo.war="$IT/target/it-wars/echo.war" \
        -Dit.streaming.war="$IT/target/it-wars/streaming.war" \
        -Dit.work.dir="$IT/target/it-work" \

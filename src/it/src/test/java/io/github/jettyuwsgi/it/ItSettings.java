@@ -13,7 +13,7 @@ public record ItSettings(Path launcherJar, Path echoWar, Path streamingWar, Path
     public static ItSettings fromSystemProperties()
     {
         return new ItSettings(
-            existingFile("it.launcher.jar", "built by 'mvn package' in jetty-connector/launcher-dist"),
+            existingFile("it.launcher.jar", "built by 'mvn package' in launcher/dist"),
             existingFile("it.echo.war", "copied to src/it/target/it-wars by 'mvn verify' in src/it"),
             existingFile("it.streaming.war", "copied to src/it/target/it-wars by 'mvn verify' in src/it"),
             path("it.work.dir"));

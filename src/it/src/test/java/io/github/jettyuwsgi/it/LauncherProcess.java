@@ -157,7 +157,7 @@ public final class LauncherProcess extends ManagedProcess
         {
             if (!Files.isRegularFile(launcherJar))
                 throw new IllegalStateException("launcher jar not found: " + launcherJar +
-                    " (expected: built by 'mvn package' in jetty-connector/launcher-dist)");
+                    " (expected: built by 'mvn package' in launcher/dist)");
             if (logFile == null)
                 throw new IllegalStateException("launcher log file not set (expected: logFile(path))");
             List<String> command = new ArrayList<>();

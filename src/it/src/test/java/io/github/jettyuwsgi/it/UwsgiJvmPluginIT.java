@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Needs Debian's {@code uwsgi-core}, {@code uwsgi-plugin-jvm-openjdk-17} and {@code uwsgi-plugin-jwsgi-openjdk-17}
  * ({@code scripts/install-system-deps.sh}); the plugin's Java half is {@code /usr/share/java/uwsgi.jar} (system
  * property {@code it.uwsgi.jar} to override). The class path for uWSGI is gateway-host's jar plus
- * {@code jetty-connector/gateway-host/target/jwsgi-lib/*.jar}, one {@code --jvm-classpath} each.</p>
+ * {@code gateway-host/target/jwsgi-lib/*.jar}, one {@code --jvm-classpath} each.</p>
  */
 public class UwsgiJvmPluginIT
 {
@@ -234,7 +234,7 @@ public class UwsgiJvmPluginIT
     /** gateway-host's jar and its runtime dependencies, as its build leaves them next to the module. */
     private static List<Path> gatewayHostClassPath() throws IOException
     {
-        Path target = Path.of("").toAbsolutePath().resolve("../../jetty-connector/gateway-host/target").normalize();
+        Path target = Path.of("").toAbsolutePath().resolve("../../gateway-host/target").normalize();
         List<Path> classPath = new ArrayList<>();
         try (Stream<Path> jars = Files.list(target))
         {
@@ -242,7 +242,7 @@ public class UwsgiJvmPluginIT
         }
         Path lib = target.resolve("jwsgi-lib");
         if (classPath.size() != 1 || !Files.isDirectory(lib))
-            throw new IllegalStateException("gateway-host: jar " + classPath + " and " + lib + " (expected: one jar and the lib directory; run 'mvn package' in jetty-connector/gateway-host)");
+            throw new IllegalStateException("gateway-host: jar " + classPath + " and " + lib + " (expected: one jar and the lib directory; run 'mvn package' in gateway-host)");
         try (Stream<Path> jars = Files.list(lib))
         {
             jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(classPath::add);
