@@ -29,7 +29,6 @@ import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.AbstractMetaDataConnection;
 import org.eclipse.jetty.server.Connector;
@@ -285,8 +284,9 @@ public class UwsgiConnection extends AbstractMetaDataConnection
                 UwsgiException truncated = parser.atEOF();
                 if (truncated != null)
                 {
-                    LOG.warn("uwsgi: broken request body from {}: {}", frontend(), truncated.getMessage());
-                    current.onContent(Content.Chunk.from(new EofException(truncated.getMessage()), true));
+                    // The frontend gave up on the request (its client went away): as over HTTP, not worth a warning.
+                    LOG.debug("uwsgi: early EOF from {}: {}", frontend(), truncated.getMessage());
+                    current.onContent(Content.Chunk.from(new EarlyEofException(), true));
                 }
                 return;
             }
