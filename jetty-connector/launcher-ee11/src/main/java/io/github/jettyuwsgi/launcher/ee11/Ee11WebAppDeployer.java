@@ -4,6 +4,7 @@ import io.github.jettyuwsgi.gateway.servlet.GatewayServlet;
 import io.github.jettyuwsgi.launcher.GatewaySpec;
 import io.github.jettyuwsgi.launcher.WebAppDeployer;
 import io.github.jettyuwsgi.launcher.WebAppSpec;
+import org.eclipse.jetty.ee11.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.webapp.MetaInfConfiguration;
@@ -39,6 +40,7 @@ public class Ee11WebAppDeployer implements WebAppDeployer
         webApp.setAttribute(MetaInfConfiguration.CONTAINER_JAR_PATTERN, CONTAINER_JARS);
         // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
         webApp.setThrowUnavailableOnStartupException(true);
+        webApp.setErrorHandler(errorPagesWithoutStacks());
         return webApp;
     }
 
@@ -48,6 +50,7 @@ public class Ee11WebAppDeployer implements WebAppDeployer
         ServletContextHandler context = new ServletContextHandler(spec.contextPath());
         // GatewayServlet loads the application from its ServletContext's class loader: the --classpath loader.
         context.setClassLoader(spec.classLoader());
+        context.setErrorHandler(errorPagesWithoutStacks());
         ServletHolder gateway = new ServletHolder("gateway", GatewayServlet.class);
         gateway.setInitParameters(spec.initParams());
         // Loaded at start, so a class or method that cannot be used fails the start instead of the first request.
@@ -55,5 +58,16 @@ public class Ee11WebAppDeployer implements WebAppDeployer
         gateway.setAsyncSupported(true);
         context.addServlet(gateway, "/*");
         return context;
+    }
+
+    /**
+     * The error handler {@code web.xml} error pages are added to, with Jetty's error page kept but never a stack trace:
+     * a production server does not show its internals to a client (the exception is logged).
+     */
+    private static ErrorPageErrorHandler errorPagesWithoutStacks()
+    {
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.setShowStacks(false);
+        return errors;
     }
 }

@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.launcher.ee8;
 
 import io.github.jettyuwsgi.launcher.WebAppDeployer;
 import io.github.jettyuwsgi.launcher.WebAppSpec;
+import org.eclipse.jetty.ee8.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee8.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee8.webapp.WebAppContext;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -36,6 +37,11 @@ public class Ee8WebAppDeployer implements WebAppDeployer
         webApp.setAttribute(MetaInfConfiguration.CONTAINER_JAR_PATTERN, CONTAINER_JARS);
         // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
         webApp.setThrowUnavailableOnStartupException(true);
+        // web.xml error pages are added to this handler; Jetty's own page stays, without a stack trace: a production
+        // server does not show its internals to a client (the exception is logged).
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.setShowStacks(false);
+        webApp.setErrorHandler(errors);
         return webApp.getCoreContextHandler();
     }
 }
