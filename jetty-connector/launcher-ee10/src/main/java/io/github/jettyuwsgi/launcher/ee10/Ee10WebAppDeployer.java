@@ -51,6 +51,11 @@ public class Ee10WebAppDeployer implements WebAppDeployer
         // GatewayServlet loads the application from its ServletContext's class loader: the --classpath loader.
         context.setClassLoader(spec.classLoader());
         context.setErrorHandler(errorPagesWithoutStacks());
+        // What a WSGI application sees under uWSGI: the mount root itself (GET /gw) calls the application with PATH_INFO
+        // empty instead of Jetty's redirect to /gw/, and an encoded slash (/gw/x%2Fy) reaches it, PATH_INFO decoded and
+        // REQUEST_URI raw, instead of the servlet layer's 400: the application, not a servlet mapping, reads the path.
+        context.setAllowNullPathInContext(true);
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
         ServletHolder gateway = new ServletHolder("gateway", GatewayServlet.class);
         gateway.setInitParameters(spec.initParams());
         // Loaded at start, so a class or method that cannot be used fails the start instead of the first request.
