@@ -4,12 +4,16 @@ import io.github.jettyuwsgi.gateway.servlet.GatewayServlet;
 import io.github.jettyuwsgi.launcher.GatewaySpec;
 import io.github.jettyuwsgi.launcher.WebAppDeployer;
 import io.github.jettyuwsgi.launcher.WebAppSpec;
+import io.github.jettyuwsgi.launcher.webapps.ContextAttributeDefaults;
+import io.github.jettyuwsgi.launcher.webapps.ContextXml;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.xml.XmlConfiguration;
 
 /**
  * Deploys WARs in Jetty's ee10 environment (Servlet 6.0, {@code jakarta.servlet}) for the launcher: found by
@@ -32,15 +36,21 @@ public class Ee10WebAppDeployer implements WebAppDeployer
     }
 
     @Override
-    public ContextHandler newContext(WebAppSpec spec)
+    public ContextHandler newContext(WebAppSpec spec) throws Exception
     {
         WebAppContext webApp = new WebAppContext();
         webApp.setContextPath(spec.contextPath());
-        webApp.setWar(spec.war().toString());
+        boolean contextXml = ContextXml.isContextXml(spec.war());
+        if (!contextXml)
+            webApp.setWar(spec.war().toString());
         webApp.setAttribute(MetaInfConfiguration.CONTAINER_JAR_PATTERN, CONTAINER_JARS);
+        ContextAttributeDefaults.of(System.getProperties()).forEach((name, value) ->
+            webApp.setAttribute(name, name.equals(MetaInfConfiguration.CONTAINER_JAR_PATTERN) ? CONTAINER_JARS + "|" + value : value));
         // A WAR that cannot start fails the launcher's start-up instead of answering 503 forever.
         webApp.setThrowUnavailableOnStartupException(true);
         webApp.setErrorHandler(errorPagesWithoutStacks());
+        if (contextXml)
+            configure(webApp, ContextXml.read(spec.war()));
         return webApp;
     }
 
@@ -74,5 +84,16 @@ public class Ee10WebAppDeployer implements WebAppDeployer
         ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
         errors.setShowStacks(false);
         return errors;
+    }
+
+    /**
+     * Applies a context XML file to the context as jetty-home applies {@code webapps/*.xml}, with Jetty's own
+     * {@code XmlConfiguration}: after the launcher's settings, so that the file's win.
+     */
+    private static void configure(WebAppContext webApp, ContextXml contextXml) throws Exception
+    {
+        XmlConfiguration configuration = new XmlConfiguration(ResourceFactory.root().newResource(contextXml.file()));
+        configuration.getProperties().putAll(contextXml.properties());
+        configuration.configure(webApp);
     }
 }
