@@ -37,8 +37,9 @@ import org.eclipse.jetty.util.URIUtil;
  * plus {@code QUERY_STRING};</li>
  * <li>secure when {@code UWSGI_SCHEME} or {@code wsgi.url_scheme} says https, else when {@code HTTPS} is
  * {@code on}/{@code 1}/{@code true} ({@code off} is not secure), else when {@code REQUEST_SCHEME} says https;</li>
- * <li>host from {@code HTTP_HOST}, port from it or, when it has none (Debian's nginx params strip it), from
- * {@code SERVER_PORT}; without {@code HTTP_HOST}, {@code SERVER_NAME:SERVER_PORT};</li>
+ * <li>the authority is the client's {@code HTTP_HOST} exactly as sent, so server name and port derive from it as over
+ * Jetty's HTTP connector (no port: the scheme's default); only without {@code HTTP_HOST},
+ * {@code SERVER_NAME:SERVER_PORT};</li>
  * <li>{@code HTTP_*} vars become headers, repeated vars repeated headers; {@code CONTENT_TYPE}/{@code CONTENT_LENGTH}
  * win over their {@code HTTP_} twins; {@code Transfer-Encoding} is kept only for a body that really is chunked;</li>
  * <li>{@code HTTP_PROXY} is dropped (httpoxy), and so is {@code HTTP_EXPECT}: the frontend has already answered
@@ -94,7 +95,7 @@ public final class UwsgiRequestMapping
 
         boolean secure = cgi.isSecure();
         HttpScheme scheme = secure ? HttpScheme.HTTPS : HttpScheme.HTTP;
-        HostPortHttpField authority = authority(cgi.httpHost, cgi.serverName, cgi.serverPort, secure);
+        HostPortHttpField authority = authority(cgi.httpHost, cgi.serverName, cgi.serverPort);
 
         HttpURI uri = HttpURI.build()
             .scheme(scheme)
@@ -211,23 +212,16 @@ public final class UwsgiRequestMapping
     }
 
     /**
-     * Debian's nginx params replace {@code HTTP_HOST} with {@code $host}, which drops the port the client sent; the port
-     * is then restored from {@code SERVER_PORT} (unless it is the scheme's default), in the URI and in the Host header
-     * alike, since Jetty rightly refuses a request whose URI authority and Host header differ.
+     * The client's Host, never completed from {@code SERVER_PORT}: that is the port the frontend listens on, which behind
+     * a port mapping (a container publishing 80 to 8080, a load balancer) is not the one the client named, and
+     * {@code getServerPort()}, {@code getRequestURL()} and redirects must point where the client went.
      */
-    private static HostPortHttpField authority(String httpHost, String serverName, String serverPort, boolean secure)
+    private static HostPortHttpField authority(String httpHost, String serverName, String serverPort)
     {
-        int port = parsePort(serverPort);
-        int defaultPort = secure ? 443 : 80;
         if (httpHost != null && !httpHost.isEmpty())
-        {
-            HostPortHttpField host = hostField(httpHost);
-            if (!host.getHostPort().hasPort() && port > 0 && port != defaultPort)
-                return new HostPortHttpField(host.getHostPort().getHost(), port);
-            return host;
-        }
+            return hostField(httpHost);
         if (serverName != null && !serverName.isEmpty())
-            return new HostPortHttpField(serverName, port);
+            return new HostPortHttpField(serverName, parsePort(serverPort));
         return null;
     }
 

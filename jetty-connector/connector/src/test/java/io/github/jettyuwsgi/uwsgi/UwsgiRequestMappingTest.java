@@ -62,9 +62,9 @@ public class UwsgiRequestMappingTest
         assertEquals("a=1&b=two%20x", uri.getQuery());
         assertEquals("http", uri.getScheme());
         assertEquals("test.local", uri.getHost());
-        // Debian-style HTTP_HOST without port: the port comes from SERVER_PORT, in the URI and the Host header
-        assertEquals(8080, uri.getPort());
-        assertEquals("test.local:8080", request.metaData().getHttpFields().get(HttpHeader.HOST));
+        // the Host as the client sent it, without a port: SERVER_PORT (8080, where nginx listens) is not the client's
+        assertEquals(-1, uri.getPort());
+        assertEquals("test.local", request.metaData().getHttpFields().get(HttpHeader.HOST));
         assertEquals("HTTP/1.1", request.protocol());
         assertFalse(request.secure());
         assertEquals(new InetSocketAddress("127.0.0.1", 36798).getPort(), request.remoteAddress().getPort());
@@ -156,16 +156,18 @@ public class UwsgiRequestMappingTest
     @ParameterizedTest
     @CsvSource({
         "example.com:8443, 443, example.com, 8443",
-        "example.com, 8080, example.com, 8080",
+        "example.com, 8080, example.com, -1",
+        "example.com:80, 8080, example.com, 80",
         "example.com, '', example.com, -1",
         "example.com, 80, example.com, -1",
         "[::1]:81, 80, [::1], 81",
     })
-    public void testAuthorityFromHostAndServerPort(String host, String serverPort, String expectedHost, int expectedPort)
+    public void testAuthorityIsTheHostAsSent(String host, String serverPort, String expectedHost, int expectedPort)
     {
         UwsgiRequest request = map("REQUEST_METHOD", "GET", "REQUEST_URI", "/", "HTTP_HOST", host, "SERVER_PORT", serverPort);
         assertEquals(expectedHost, request.metaData().getHttpURI().getHost());
         assertEquals(expectedPort, request.metaData().getHttpURI().getPort());
+        assertEquals(host, request.metaData().getHttpFields().get(HttpHeader.HOST));
     }
 
     @Test

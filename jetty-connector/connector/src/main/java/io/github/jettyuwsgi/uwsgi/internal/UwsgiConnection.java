@@ -30,7 +30,6 @@ import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.AbstractMetaDataConnection;
 import org.eclipse.jetty.server.Connector;
@@ -289,8 +288,9 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
                 UwsgiException truncated = parser.atEOF();
                 if (truncated != null)
                 {
-                    LOG.warn("uwsgi: broken request body from {}: {}", frontend(), truncated.getMessage());
-                    current.onContent(Content.Chunk.from(new EofException(truncated.getMessage()), true));
+                    // The frontend gave up on the request (its client went away): as over HTTP, not worth a warning.
+                    LOG.debug("uwsgi: early EOF from {}: {}", frontend(), truncated.getMessage());
+                    current.onContent(Content.Chunk.from(new EarlyEofException(), true));
                 }
                 return;
             }

@@ -142,8 +142,39 @@ class GatewayAppsIT
             assertEquals(200, response.getStatus(), response::toString);
             assertEquals("app: SCRIPT_NAME='/api' PATH_INFO=/items QUERY_STRING= REMOTE_ADDR=203.0.113.7\n", response.getContent());
             assertTrue(launcher.log().contains("Deployed gateway application demo.EnvironApp at /api in ee10"), launcher::describe);
+            assertSeenAsUnderUwsgi(launcher);
             assertEquals(143, launcher.stop());
         }
+    }
+
+    @Test
+    void testMountRootInEe11() throws IOException, InterruptedException
+    {
+        try (LauncherRun launcher = LauncherRun.start(work, "--socket", "127.0.0.1:0", "--http-socket", "127.0.0.1:0",
+            "--app", "/api=demo.EnvironApp", "--classpath", classes.toString()))
+        {
+            assertSeenAsUnderUwsgi(launcher);
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+            for (String[] expected : List.<String[]>of(new String[]{"/api", "PATH_INFO= "}))
+            {
+                HttpResponse<String> overHttp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + launcher.boundPort("http") + expected[0]))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                assertEquals(200, overHttp.statusCode(), overHttp::body);
+                assertTrue(overHttp.body().contains(expected[1]), overHttp::body);
+            }
+            assertEquals(143, launcher.stop());
+        }
+    }
+
+    /**
+     * uWSGI calls a WSGI application mounted at /api for /api itself, with PATH_INFO empty; a gateway application must
+     * see the same, not Jetty's redirect to /api/.
+     */
+    private static void assertSeenAsUnderUwsgi(LauncherRun launcher) throws IOException
+    {
+        HttpTester.Response root = UwsgiPacket.get("/api?x=1").sendTo(launcher.boundPort("uwsgi"));
+        assertEquals(200, root.getStatus(), root::toString);
+        assertEquals("app: SCRIPT_NAME='/api' PATH_INFO= QUERY_STRING=x=1 REMOTE_ADDR=203.0.113.7\n", root.getContent());
     }
 
     @Test
