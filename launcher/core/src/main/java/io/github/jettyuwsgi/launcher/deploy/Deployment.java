@@ -50,7 +50,8 @@ public final class Deployment
     public List<DeployedApplication> newApplications() throws Exception
     {
         List<DeployedApplication> applications = new ArrayList<>();
-        for (WarInspection.InspectedWar war : WarInspection.inspect(options.getDeployments(), options.getRealms().keySet(), options.getEnvironment()))
+        options.getJettyModules().forEach((name, provided) -> LOG.info("jetty-module {}: {}", name, provided));
+        for (WarInspection.InspectedWar war : WarInspection.inspect(options.getDeployments(), options.getRealms().keySet(), options.getEnvironment(), options.getMountEnvironments()))
         {
             applications.add(deploy(war));
         }

@@ -4,11 +4,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.UsageException;
+import io.github.jettyuwsgi.launcher.webapps.ContextXml;
 
 /**
  * Reads every WAR's descriptor ({@link WebXml}) and chooses its environment ({@link EnvironmentDetector}) before
@@ -36,22 +38,28 @@ final class WarInspection
      * @param mounts the WARs and their context paths
      * @param realms the realm names given ({@code realm})
      * @param environment the environment forced for every WAR, or null to detect it per WAR
+     * @param mountEnvironments the environment given for a context path ({@code mount-environment})
      * @return the WARs, inspected
      * @throws UsageException with every WAR that cannot be read or asks for a realm not given
      */
-    static List<InspectedWar> inspect(List<LauncherOptions.Mount> mounts, Set<String> realms, String environment) throws UsageException
+    static List<InspectedWar> inspect(List<LauncherOptions.Mount> mounts, Set<String> realms, String environment, Map<String, String> mountEnvironments) throws UsageException
     {
         List<String> problems = new ArrayList<>();
         List<InspectedWar> webApps = new ArrayList<>();
-        for (LauncherOptions.Mount mount : mounts)
+        for (LauncherOptions.Mount given : mounts)
         {
-            Path war = mount.war().toAbsolutePath().normalize();
-            String what = "WAR " + mount.war() + " at " + mount.contextPath();
+            Path war = given.war().toAbsolutePath().normalize();
+            String what = "WAR " + given.war() + " at " + given.contextPath();
             try
             {
-                Optional<WebXml> webXml = WebXml.read(war);
+                // A context XML file is read as jetty-home reads webapps/*.xml: the WAR it sets is the one inspected,
+                // and the context path it sets wins.
+                ContextXml contextXml = ContextXml.isContextXml(war) ? ContextXml.read(war) : null;
+                Path inspected = contextXml == null ? war : contextXml.war();
+                LauncherOptions.Mount mount = contextXml == null || contextXml.contextPath() == null ? given : new LauncherOptions.Mount(contextXml.contextPath(), given.war());
+                Optional<WebXml> webXml = inspected == null ? Optional.empty() : WebXml.read(inspected);
                 webXml.flatMap(descriptor -> checkRealm(what, descriptor, realms)).ifPresent(problems::add);
-                webApps.add(new InspectedWar(mount, war, EnvironmentDetector.choose(war, webXml, environment)));
+                webApps.add(new InspectedWar(mount, war, WarEnvironment.choose(inspected, webXml, mountEnvironments.get(given.contextPath()), environment, contextXml)));
             }
             catch (IllegalArgumentException | UncheckedIOException x)
             {

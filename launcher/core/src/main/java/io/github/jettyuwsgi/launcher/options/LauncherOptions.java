@@ -105,6 +105,8 @@ public final class LauncherOptions
     final List<ListenAddress> httpSockets = new ArrayList<>();
     final List<HttpsSocketSpec> httpsSockets = new ArrayList<>();
     final List<ListenAddress> fastcgiSockets = new ArrayList<>();
+    final Map<String, String> mountEnvironments = new LinkedHashMap<>();
+    final Map<String, String> jettyModules = new LinkedHashMap<>();
     final List<Mount> mounts = new ArrayList<>();
     /** Where each deployment was given, for the messages of {@link #validate()}. */
     final Map<Mount, String> mountSources = new IdentityHashMap<>();
@@ -315,6 +317,22 @@ public final class LauncherOptions
     public List<ListenAddress> getFastcgiSockets()
     {
         return Collections.unmodifiableList(fastcgiSockets);
+    }
+
+    /**
+     * @return the environment given for a mount's context path with {@code mount-environment}
+     */
+    public Map<String, String> getMountEnvironments()
+    {
+        return Collections.unmodifiableMap(mountEnvironments);
+    }
+
+    /**
+     * @return each {@code jetty-module} given, with how the launcher provides it
+     */
+    public Map<String, String> getJettyModules()
+    {
+        return Collections.unmodifiableMap(jettyModules);
     }
 
     List<ListenAddress> getAllSockets()

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.github.jettyuwsgi.config.ConfigEntry;
 import io.github.jettyuwsgi.config.UwsgiOptions;
+import io.github.jettyuwsgi.launcher.webapps.JettyModules;
 import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 
@@ -62,6 +63,10 @@ enum Option
         OptionValues::addRealm),
     THREADS("threads", List.of(), null, "N", false, "request threads: how many requests run at once; the sockets' accept and select threads come on top (default: " + DEFAULT_THREADS + ")",
         (values, entry, options) -> options.threads = values.number(entry, entry.displayValue(), LauncherOptions.MIN_THREADS, 100_000, DEFAULT_THREADS)),
+    MOUNT_ENVIRONMENT("mount-environment", List.of(), UwsgiOptions.Argument.REQUIRED, "PATH=ENV", true, "deploy the WAR mounted at PATH in ENV (" + String.join(", ", ENVIRONMENTS) + "), whatever is detected or forced for the others",
+        OptionValues::addMountEnvironment),
+    JETTY_MODULE("jetty-module", List.of(), UwsgiOptions.Argument.REQUIRED, "NAME", true, "check that a jetty-home module a WAR needs is there: " + String.join(", ", JettyModules.names()) + " (optionally eeN-NAME)",
+        OptionValues::addJettyModule),
     ENVIRONMENT("environment", List.of(), UwsgiOptions.Argument.REQUIRED, "ENV", false, "deploy every WAR in " + String.join(", ", ENVIRONMENTS) + " (default: detected per WAR)",
         OptionValues::setEnvironment),
     PIDFILE("pidfile", List.of(), null, "FILE", false, "write the process id to FILE once started; a stale one is overwritten",

@@ -8,6 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.jettyuwsgi.config.ConfigEntry;
+import io.github.jettyuwsgi.launcher.webapps.JettyModules;
+import io.github.jettyuwsgi.launcher.webapps.MountEnvironments;
 import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiLogFormat;
@@ -95,6 +97,30 @@ final class OptionValues
         catch (IllegalArgumentException x)
         {
             options.problems.add(source(entry) + ": " + x.getMessage());
+        }
+    }
+
+    void addMountEnvironment(ConfigEntry entry, LauncherOptions options)
+    {
+        try
+        {
+            options.mountEnvironments.putAll(MountEnvironments.parse(List.of(entry.displayValue())));
+        }
+        catch (IllegalArgumentException x)
+        {
+            options.problems.add(source(entry) + x.getMessage().substring(x.getMessage().indexOf(':')));
+        }
+    }
+
+    void addJettyModule(ConfigEntry entry, LauncherOptions options)
+    {
+        try
+        {
+            options.jettyModules.put(entry.displayValue(), JettyModules.describe(entry.displayValue()));
+        }
+        catch (IllegalArgumentException x)
+        {
+            options.problems.add(source(entry) + x.getMessage().substring(x.getMessage().indexOf(':')));
         }
     }
 

@@ -18,6 +18,7 @@ import io.github.jettyuwsgi.launcher.stats.ListenBacklogs;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -106,6 +107,10 @@ final class Connectors
         // uWSGI's buffer-size limits the request head whatever the socket: the same headers that pass over uwsgi must
         // pass over the http-socket too (Jetty's own default is 8 KiB).
         httpConfiguration.setRequestHeaderSize(options.getBufferSize());
+        // uWSGI hands a WSGI application an encoded slash (PATH_INFO decoded, REQUEST_URI raw): so does the launcher to its
+        // gateway applications. ee10 and ee11 WARs still refuse it in their servlet layer; ee8 WARs get it decoded.
+        if (!options.getGateways().isEmpty())
+            httpConfiguration.setUriCompliance(UriCompliance.DEFAULT.with("GATEWAY", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         return httpConfiguration;
     }
 

@@ -174,6 +174,10 @@ public class LauncherOptionsTest
             Arguments.of(withMinimum("--socket", dir.resolve("a.sock").toString(), "--chown-socket", "a:b:c"), "--chown-socket: 'a:b:c' (expected: USER, USER:GROUP or :GROUP, e.g. app:www-data)"),
             Arguments.of(withMinimum("--listen", "0"), "--listen: '0' (expected: a whole number from 1 to 65535)"),
             Arguments.of(withMinimum("--environment", "ee9"), "--environment: 'ee9' (expected: one of ee8, ee10, ee11)"),
+            Arguments.of(withMinimum("--mount-environment", "shop=ee10"), "--mount-environment: 'shop=ee10' (expected: /CONTEXT=ENVIRONMENT, e.g. /shop=ee10)"),
+            Arguments.of(withMinimum("--mount-environment", "/shop=ee9"), "--mount-environment: '/shop=ee9' names environment 'ee9' (expected: one of ee8, ee10, ee11)"),
+            Arguments.of(withMinimum("--jetty-module", "websocket"), "--jetty-module: 'websocket' is not a module the launcher has (expected: one of servlets, jsp, jstl, " +
+                "annotations, plus, jndi, jaas, optionally prefixed with ee8-, ee10- or ee11-; session stores and WebSocket have options of their own)"),
             Arguments.of(withMinimum("--mount", "shop.war"), "--mount: 'shop.war' (expected: PATH=FILE, e.g. /shop=shop.war)"),
             Arguments.of(withMinimum("--mount", "shop=" + otherWar), "--mount: context path 'shop' (expected: / or /NAME[/NAME...], without a trailing /)"),
             Arguments.of(withMinimum("--mount", "/shop/=" + otherWar), "--mount: context path '/shop/' (expected: / or /NAME[/NAME...], without a trailing /)"),

@@ -148,14 +148,14 @@ class GatewayAppsIT
     }
 
     @Test
-    void testMountRootInEe11() throws IOException, InterruptedException
+    void testMountRootAndEncodedSlashInEe11() throws IOException, InterruptedException
     {
         try (LauncherRun launcher = LauncherRun.start(work, "--socket", "127.0.0.1:0", "--http-socket", "127.0.0.1:0",
             "--app", "/api=demo.EnvironApp", "--classpath", classes.toString()))
         {
             assertSeenAsUnderUwsgi(launcher);
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
-            for (String[] expected : List.<String[]>of(new String[]{"/api", "PATH_INFO= "}))
+            for (String[] expected : List.of(new String[]{"/api", "PATH_INFO= "}, new String[]{"/api/x%2Fy", "PATH_INFO=/x/y "}))
             {
                 HttpResponse<String> overHttp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + launcher.boundPort("http") + expected[0]))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -167,14 +167,17 @@ class GatewayAppsIT
     }
 
     /**
-     * uWSGI calls a WSGI application mounted at /api for /api itself, with PATH_INFO empty; a gateway application must
-     * see the same, not Jetty's redirect to /api/.
+     * uWSGI calls a WSGI application mounted at /api for /api itself, with PATH_INFO empty, and passes an encoded slash
+     * decoded in PATH_INFO; a gateway application must see the same, not Jetty's redirect to /api/ or its 400.
      */
     private static void assertSeenAsUnderUwsgi(LauncherRun launcher) throws IOException
     {
         HttpTester.Response root = UwsgiPacket.get("/api?x=1").sendTo(launcher.boundPort("uwsgi"));
         assertEquals(200, root.getStatus(), root::toString);
         assertEquals("app: SCRIPT_NAME='/api' PATH_INFO= QUERY_STRING=x=1 REMOTE_ADDR=203.0.113.7\n", root.getContent());
+        HttpTester.Response slash = UwsgiPacket.get("/api/x%2Fy").sendTo(launcher.boundPort("uwsgi"));
+        assertEquals(200, slash.getStatus(), slash::toString);
+        assertEquals("app: SCRIPT_NAME='/api' PATH_INFO=/x/y QUERY_STRING= REMOTE_ADDR=203.0.113.7\n", slash.getContent());
     }
 
     @Test

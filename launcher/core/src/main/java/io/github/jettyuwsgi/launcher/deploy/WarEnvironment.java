@@ -1,13 +1,10 @@
-package io.github.jettyuwsgi.launcher.webapps;
+package io.github.jettyuwsgi.launcher.deploy;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-import io.github.jettyuwsgi.launcher.deploy.EnvironmentDetector;
-import io.github.jettyuwsgi.launcher.deploy.WebXml;
+import io.github.jettyuwsgi.launcher.webapps.ContextXml;
+import io.github.jettyuwsgi.launcher.webapps.JettyDescriptors;
 
 /**
  * The environment of one WAR, decided as Jetty's deployer decides it, before the launcher deploys anything: the
@@ -43,32 +40,5 @@ public final class WarEnvironment
         if (hint.isPresent())
             return new EnvironmentDetector.Choice(hint.get().environment(), hint.get().reason());
         return EnvironmentDetector.choose(war, webXml, null);
-    }
-
-    /**
-     * Reads {@code --mount-environment} values.
-     *
-     * @param values each {@code /ctx=eeN}
-     * @return the environment of each context path, in the given order
-     * @throws IllegalArgumentException naming the first value that is not {@code /ctx=eeN} with an environment the
-     * launcher has
-     */
-    public static Map<String, String> parseMountEnvironments(List<String> values)
-    {
-        Map<String, String> environments = new LinkedHashMap<>();
-        for (String value : values)
-        {
-            int equals = value.indexOf('=');
-            String contextPath = equals < 0 ? "" : value.substring(0, equals).trim();
-            String environment = equals < 0 ? "" : value.substring(equals + 1).trim();
-            if (!contextPath.startsWith("/"))
-                throw new IllegalArgumentException("--mount-environment: '" + value + "' (expected: /CONTEXT=ENVIRONMENT, e.g. /shop=ee10)");
-            if (!JettyDescriptors.ENVIRONMENTS.contains(environment))
-                throw new IllegalArgumentException("--mount-environment: '" + value + "' names environment '" + environment + "' (expected: one of ee8, ee10, ee11)");
-            if (contextPath.length() > 1 && contextPath.endsWith("/"))
-                contextPath = contextPath.substring(0, contextPath.length() - 1);
-            environments.put(contextPath, environment);
-        }
-        return environments;
     }
 }

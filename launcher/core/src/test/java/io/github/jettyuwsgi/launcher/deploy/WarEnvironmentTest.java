@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.launcher.webapps;
+package io.github.jettyuwsgi.launcher.deploy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import io.github.jettyuwsgi.launcher.deploy.EnvironmentDetector;
-import io.github.jettyuwsgi.launcher.deploy.WebXml;
+import io.github.jettyuwsgi.launcher.webapps.ContextXml;
+import io.github.jettyuwsgi.launcher.webapps.MountEnvironments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,10 +109,10 @@ public class WarEnvironmentTest
     @Test
     public void mountEnvironmentsAreParsed()
     {
-        assertEquals(Map.of("/shop", "ee10", "/", "ee8"), WarEnvironment.parseMountEnvironments(List.of("/shop/=ee10", "/=ee8")));
-        IllegalArgumentException noPath = assertThrows(IllegalArgumentException.class, () -> WarEnvironment.parseMountEnvironments(List.of("shop=ee10")));
+        assertEquals(Map.of("/shop", "ee10", "/", "ee8"), MountEnvironments.parse(List.of("/shop/=ee10", "/=ee8")));
+        IllegalArgumentException noPath = assertThrows(IllegalArgumentException.class, () -> MountEnvironments.parse(List.of("shop=ee10")));
         assertEquals("--mount-environment: 'shop=ee10' (expected: /CONTEXT=ENVIRONMENT, e.g. /shop=ee10)", noPath.getMessage());
-        IllegalArgumentException badEnvironment = assertThrows(IllegalArgumentException.class, () -> WarEnvironment.parseMountEnvironments(List.of("/shop=ee9")));
+        IllegalArgumentException badEnvironment = assertThrows(IllegalArgumentException.class, () -> MountEnvironments.parse(List.of("/shop=ee9")));
         assertTrue(badEnvironment.getMessage().endsWith("names environment 'ee9' (expected: one of ee8, ee10, ee11)"), badEnvironment.getMessage());
     }
 }
