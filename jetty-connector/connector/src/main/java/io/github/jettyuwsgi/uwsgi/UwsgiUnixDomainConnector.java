@@ -43,13 +43,9 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     private String socketMode;
     private String socketOwner;
 
-    /**
-     * A connector that accepts in its selector (no acceptor thread): a frontend opens a connection per request, and
-     * accepting where the connection is then registered spares a thread hand-off and a selector wakeup per request.
-     */
     public UwsgiUnixDomainConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
     {
-        super(server, 0, -1, factories);
+        super(server, factories);
     }
 
     public UwsgiUnixDomainConnector(@Name("server") Server server, @Name("acceptors") int acceptors, @Name("selectors") int selectors, @Name("factories") ConnectionFactory... factories)
