@@ -16,6 +16,7 @@ usage: $0 [options]
   --warmup S           seconds of unmeasured load per target first          (default 3)
   --connections N      wrk connections / load-client threads                (default 64)
   --targets A,B,...    only these targets (names as in the table)
+  --launcher DIR       the launcher to measure: a launcher-dist 'jetty-uwsgi' directory (default: this checkout's build)
   --baseline DIR       also run a second launcher from DIR (a launcher-dist 'jetty-uwsgi' directory built from another
                        commit); its targets are named base-*
   --profile            after the timed rounds, the fixed-count table (strace and JFR; slow)
@@ -35,6 +36,7 @@ BASELINE=""
 PROFILE=0
 PROFILE_REQUESTS=5000
 BUILD=1
+LAUNCHER=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --app) APP="$2"; shift 2 ;;
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --targets) ONLY="$2"; shift 2 ;;
     --baseline) BASELINE="$(cd "$2" && pwd)"; shift 2 ;;
+    --launcher) LAUNCHER="$(cd "$2" && pwd)"; BUILD=0; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --profile-requests) PROFILE_REQUESTS="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
@@ -55,7 +58,7 @@ case "$APP" in hello|echo) ;; *) echo "run-bench: --app $APP (expected: hello or
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
-DIST="$ROOT/jetty-connector/launcher-dist/target/jetty-uwsgi"
+DIST="${LAUNCHER:-$ROOT/jetty-connector/launcher-dist/target/jetty-uwsgi}"
 PACKETS="$ROOT/jetty-connector/captures/src/main/resources/io/github/jettyuwsgi/captures"
 RESULTS="$ROOT/jetty-connector/benchmarks/target/load-$APP.txt"
 PATH="$PATH:/usr/sbin:/sbin"
