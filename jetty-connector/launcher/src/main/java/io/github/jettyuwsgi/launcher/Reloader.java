@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.github.jettyuwsgi.config.HostFacts;
+import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ final class Reloader
     private final EnvironmentLoader environments;
     private final ReloadableApplications applications;
     private final ProcessSettings processSettings;
+    private final Server server;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable ->
     {
         Thread thread = new Thread(runnable, "jetty-uwsgi-reload");
@@ -48,6 +50,7 @@ final class Reloader
     Reloader(String[] args, LauncherOptions options, EnvironmentLoader environments, Server server, ProcessSettings processSettings)
     {
         this.processSettings = processSettings;
+        this.server = server;
         this.args = args.clone();
         this.options = options;
         this.environments = environments;
@@ -76,7 +79,12 @@ final class Reloader
         long start = System.nanoTime();
         // uWSGI reopens logto when it re-executes itself (with log-reopen): a rotated log is let go here too
         if (processSettings.hasLogFile())
+        {
+            // the request log holds up to a second of lines: they belong in the file being let go
+            if (server.getRequestLog() instanceof UwsgiRequestLog requestLog)
+                requestLog.flush();
             processSettings.reopenLog("graceful reload (" + why + ")");
+        }
         LOG.info("graceful reload ({}): reading the configuration again", why);
         HostFacts now = HostFacts.current();
         HostFacts facts = new HostFacts(now.workingDirectory(), now.environment(), now.hostname(), now.cpus(), now.uid(), now.user(),
