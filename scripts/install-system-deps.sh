@@ -10,6 +10,10 @@ set -euo pipefail
 REQUIRED=(
   "nginx nginx-light"
   "wrk wrk"
+  # The load benchmark (benchmarks/load) counts syscalls per request with strace and compiles its C
+  # null backend and load client with gcc.
+  "strace strace"
+  "gcc gcc"
   # The frontend matrix (src/it *FrontendIT): Apache httpd with mod_proxy_uwsgi (in apache2-bin), lighttpd (mod_scgi
   # is built in), and uWSGI whose core package carries the http and fastrouter router plugins.
   "apache2 apache2"
@@ -39,6 +43,11 @@ done
 if [ ! -e /usr/lib/uwsgi/plugins/jwsgi_openjdk17_plugin.so ]; then
   echo "install-system-deps: uWSGI jwsgi plugin missing, will install Debian package uwsgi-plugin-jwsgi-openjdk-17"
   missing+=("uwsgi-plugin-jwsgi-openjdk-17")
+fi
+# uWSGI's C core with a Python hello is a target of the load benchmark (benchmarks/load).
+if [ ! -e /usr/lib/uwsgi/plugins/python3_plugin.so ]; then
+  echo "install-system-deps: uWSGI python3 plugin missing, will install Debian package uwsgi-plugin-python3"
+  missing+=("uwsgi-plugin-python3")
 fi
 
 if [ "${#missing[@]}" -eq 0 ]; then

@@ -105,11 +105,7 @@ for target in "${TARGETS[@]}"; do
   [ "$status" = 200 ] || { echo "run-load: $target: GET $url answered '$status' (expected: 200)" >&2; exit 1; }
 done
 
-# wrk prints latencies as 812.00us, 1.23ms or 1.05s; the table uses milliseconds.
-to_ms()
-{
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
-}
+source "$IT/load/wrk-results.sh"
 
 run_wrk()
 {
@@ -130,20 +126,11 @@ for round in $(seq 1 "$ROUNDS"); do
   for target in "${TARGETS[@]}"; do
     out="$WORK/run-$round-$target.txt"
     run_wrk "$target" "$DURATION" "$out"
-    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-    # Socket errors (connect/read/write/timeout) and non-2xx/3xx answers both count as errors.
-    errors=$(awk '/Socket errors:/ { gsub(/,/, ""); s += $4 + $6 + $8 + $10 } /Non-2xx or 3xx responses:/ { s += $5 } END { print s + 0 }' "$out")
+    read -r _ rps p50 p99 errors <<<"$(wrk_summary "$out")"
     echo "$target $round $rps $p50 $p99 $errors" >>"$WORK/runs.txt"
     printf 'run-load: round %d/%d %-10s %10.1f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d\n' "$round" "$ROUNDS" "$target" "$rps" "$p50" "$p99" "$errors"
   done
 done
-
-median()
-{
-  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 mkdir -p "$(dirname "$RESULTS")"
 {

@@ -62,7 +62,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
 
     private final Callback fillableCallback = new FillableCallback();
     private final Callback drainCallback = new DrainCallback();
-    private final HttpChannel.Factory httpChannelFactory = new HttpChannel.DefaultFactory();
+    /** Stateless: one for all connections rather than one per connection (one per request, as uwsgi goes). */
+    private static final HttpChannel.Factory CHANNEL_FACTORY = new HttpChannel.DefaultFactory();
     private final Attributes attributes = new Attributes.Lazy();
     private final ByteBufferPool bufferPool;
     private final UwsgiParser parser;
@@ -78,6 +79,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private boolean closeAfterParse;
+    /** Set by onClose: no input buffer is taken after it. Guarded by this. */
+    private boolean inputClosed;
 
     public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration)
     {
@@ -194,10 +197,12 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     public void onOpen()
     {
         super.onOpen();
-        // A frontend writes the whole packet as soon as it has connected, and every uwsgi request is a new connection:
-        // reading at once, on a pool thread, usually finds the packet there and saves a selector round trip per request.
-        // onFillable registers fill interest itself when nothing has arrived yet.
-        getExecutor().execute(this::onFillable);
+        // A frontend writes the whole packet as soon as it has connected, and every uwsgi request is a new connection.
+        // Jetty opens a connection on a pool thread that may block (the selector hands the accepted channel over), so
+        // read here at once: it usually finds the packet there, and the request runs without another hand-off or a
+        // selector round trip. onFillable registers fill interest itself when nothing has arrived yet, which also
+        // arms the idle timeout for a connection that never sends a packet.
+        onFillable();
     }
 
     @Override
@@ -329,8 +334,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         // A buffer still referenced by a chunk the application holds must not be overwritten: take a fresh one.
         if (inputBuffer != null && inputBuffer.isRetained() && inputBuffer.isEmpty())
             releaseInputBuffer();
-        if (inputBuffer == null)
-            inputBuffer = bufferPool.acquire(getInputBufferSize(), useInputDirectByteBuffers);
+        if (!acquireInputBuffer())
+            return -1;
         try
         {
             return countIn(getEndPoint().fill(inputBuffer.getByteBuffer()));
@@ -343,13 +348,31 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         }
     }
 
-    private void releaseInputBufferIfEmpty()
+    /**
+     * @return whether there is an input buffer to fill: none once the connection is closed, because onClose, on
+     * another thread, has released the last one
+     */
+    private synchronized boolean acquireInputBuffer()
+    {
+        if (inputClosed)
+            return false;
+        // Until the vars are parsed, read into the heap: the parser then decodes the vars in place instead of copying the
+        // block out of a direct buffer (the JDK reads through its own cached direct buffer either way). The body, which
+        // the application copies out anyway, is read into what the configuration asks for.
+        if (inputBuffer == null)
+            inputBuffer = bufferPool.acquire(getInputBufferSize(), useInputDirectByteBuffers && parser.isVarsComplete());
+        return true;
+    }
+
+    private synchronized void releaseInputBufferIfEmpty()
     {
         if (inputBuffer != null && inputBuffer.isEmpty())
             releaseInputBuffer();
     }
 
-    private void releaseInputBuffer()
+    // Synchronized: the thread serving the connection and onClose (after a close from elsewhere: idle timeout, stop)
+    // may both let go of the buffer; exactly one of them releases it.
+    private synchronized void releaseInputBuffer()
     {
         if (inputBuffer != null)
         {
@@ -500,7 +523,11 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     @Override
     public void onClose(Throwable cause)
     {
-        releaseInputBuffer();
+        synchronized (this)
+        {
+            inputClosed = true;
+            releaseInputBuffer();
+        }
         super.onClose(cause);
     }
 
@@ -531,7 +558,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             return;
         }
         request = mapped;
-        HttpChannel channel = httpChannelFactory.newHttpChannel(this);
+        HttpChannel channel = CHANNEL_FACTORY.newHttpChannel(this);
         stream = new HttpStreamOverUwsgi(this, channel);
         channel.setHttpStream(stream);
         if (mapped.framing().kind() == BodyFraming.Kind.NONE)
@@ -547,7 +574,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private void badRequest(UwsgiException failure)
     {
         LOG.warn("uwsgi: bad request from {}: {}", frontend(), failure.getMessage());
-        HttpChannel channel = httpChannelFactory.newHttpChannel(this);
+        HttpChannel channel = CHANNEL_FACTORY.newHttpChannel(this);
         stream = new HttpStreamOverUwsgi(this, channel);
         channel.setHttpStream(stream);
         stream.onContent(Content.Chunk.EOF);
@@ -575,7 +602,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
                 return false;
             if (modifier1 == Uwsgi.MODIFIER1_PING && modifier2 == Uwsgi.MODIFIER2_PING && datasize == 0)
             {
-                answerPing();
+                // after onFillable has let go of the input buffer: the pong's write may close the connection at once
+                pendingTask = UwsgiConnection.this::answerPing;
                 return true;
             }
             LOG.warn("uwsgi: unsupported packet from {}: modifier1 {} modifier2 {} (expected: modifier1 0, 5, 7 or 8 for a request, or 100/0 ping); closing",

@@ -43,6 +43,8 @@ public final class UwsgiLogFormat
     private final String format;
     private final List<Function<RequestLogEntry, String>> parts;
     private final ZoneId zone;
+    /** The last formatted default-line date: formatted once per second, not once per request. */
+    private volatile FormattedSecond lastCtime = new FormattedSecond(Long.MIN_VALUE, "");
 
     private UwsgiLogFormat(String format, List<Function<RequestLogEntry, String>> parts, ZoneId zone)
     {
@@ -126,9 +128,25 @@ public final class UwsgiLogFormat
     {
         return "[pid: " + entry.pid() + "|app: 0|req: " + entry.requestNumber() + "/" + entry.requestNumber() + "] " +
             entry.remoteAddr() + " (" + entry.remoteUser() + ") {" + entry.varCount() + " vars in " + entry.varsBytes() + " bytes} [" +
-            CTIME.format(Instant.ofEpochMilli(entry.beginEpochMillis()).atZone(zone)) + "] " +
+            ctime(entry.beginEpochMillis()) + "] " +
             entry.method() + " " + entry.uri() + " => generated " + entry.bodyBytes() + " bytes in " + entry.elapsedMicros() / 1000 + " msecs (" +
             entry.protocol() + " " + entry.status() + ") " + entry.headerCount() + " headers in " + entry.headerBytes() + " bytes (0 switches on core 0)";
+    }
+
+    private String ctime(long epochMillis)
+    {
+        long second = Math.floorDiv(epochMillis, 1000);
+        FormattedSecond last = lastCtime;
+        if (last.second() != second)
+        {
+            last = new FormattedSecond(second, CTIME.format(Instant.ofEpochSecond(second).atZone(zone)));
+            lastCtime = last;
+        }
+        return last.text();
+    }
+
+    private record FormattedSecond(long second, String text)
+    {
     }
 
     private static Function<RequestLogEntry, String> variable(String name, ZoneId zone)

@@ -24,6 +24,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.NanoTime;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,19 +34,24 @@ import org.slf4j.LoggerFactory;
  * ({@link UwsgiLogFormat} lists the variables).
  *
  * <p>Lines go to SLF4J at INFO on the logger {@value #LOGGER_NAME}, so the logging backend on the class path decides
- * where they land. Request fields come from the uwsgi vars when the request came over uwsgi (as uWSGI logs them) and from
+ * where they land. While the log is started (as a bean of the server, with it) lines reach the writer through a
+ * {@link PeriodicLineWriter}: at most a second later, in order, all at stop; call {@link #flush()} before reopening a
+ * log file. Request fields come from the uwsgi vars when the request came over uwsgi (as uWSGI logs them) and from
  * Jetty's request otherwise; var bytes are read as UTF-8 and control characters are written as {@code \xNN}, so a
  * crafted header cannot forge a second log line.</p>
  */
-public class UwsgiRequestLog implements RequestLog
+public class UwsgiRequestLog extends ContainerLifeCycle implements RequestLog
 {
     /** The SLF4J logger the lines go to. */
     public static final String LOGGER_NAME = "io.github.jettyuwsgi.uwsgi.requests";
 
     private static final long PID = ProcessHandle.current().pid();
 
+    /** How long a line may wait in memory at most, as uWSGI's own log buffering does. */
+    private static final long FLUSH_PERIOD_MILLIS = 1000;
+
     private final UwsgiLogFormat format;
-    private final Consumer<String> writer;
+    private final PeriodicLineWriter writer;
     private final AtomicLong requests = new AtomicLong();
 
     /** uWSGI's default line, in the system time zone, to the {@value #LOGGER_NAME} logger. */
@@ -70,7 +76,16 @@ public class UwsgiRequestLog implements RequestLog
     public UwsgiRequestLog(String logFormat, ZoneId zone, Consumer<String> writer)
     {
         this.format = logFormat == null ? UwsgiLogFormat.uwsgiDefault(zone) : UwsgiLogFormat.parse(logFormat, zone);
-        this.writer = writer;
+        this.writer = new PeriodicLineWriter(writer, FLUSH_PERIOD_MILLIS);
+        installBean(this.writer);
+    }
+
+    /**
+     * Writes every line collected so far, e.g. before the log file is reopened (master-fifo {@code l}, reload).
+     */
+    public void flush()
+    {
+        writer.flush();
     }
 
     /**

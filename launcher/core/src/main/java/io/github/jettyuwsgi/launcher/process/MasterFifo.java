@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
@@ -95,7 +96,13 @@ public final class MasterFifo
             case 'r', 'R', 'w' -> reloader.requestReload("master-fifo " + command);
             case 'q' -> stop("graceful stop", LauncherOptions.STOP_TIMEOUT_MILLIS);
             case 'Q' -> stop("immediate stop", 0);
-            case 'l' -> processSettings.reopenLog("master-fifo l");
+            case 'l' ->
+            {
+                // the request log holds up to a second of lines: they belong in the file being let go
+                if (server.getRequestLog() instanceof UwsgiRequestLog requestLog)
+                    requestLog.flush();
+                processSettings.reopenLog("master-fifo l");
+            }
             case '\n', '\r', ' ' ->
             {
                 // echo adds a newline

@@ -22,6 +22,7 @@ import io.github.jettyuwsgi.launcher.options.Failures;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.UsageException;
 import io.github.jettyuwsgi.launcher.server.ServerAssembler;
+import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class Reloader
     private final EnvironmentLoader environments;
     private final ReloadableApplications applications;
     private final ProcessSettings processSettings;
+    private final Server server;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable ->
     {
         Thread thread = new Thread(runnable, "jetty-uwsgi-reload");
@@ -55,6 +57,7 @@ public final class Reloader
     public Reloader(String[] args, LauncherOptions options, EnvironmentLoader environments, Server server, ProcessSettings processSettings)
     {
         this.processSettings = processSettings;
+        this.server = server;
         this.args = args.clone();
         this.options = options;
         this.environments = environments;
@@ -83,7 +86,12 @@ public final class Reloader
         long start = System.nanoTime();
         // uWSGI reopens logto when it re-executes itself (with log-reopen): a rotated log is let go here too
         if (processSettings.hasLogFile())
+        {
+            // the request log holds up to a second of lines: they belong in the file being let go
+            if (server.getRequestLog() instanceof UwsgiRequestLog requestLog)
+                requestLog.flush();
             processSettings.reopenLog("graceful reload (" + why + ")");
+        }
         LOG.info("graceful reload ({}): reading the configuration again", why);
         HostFacts now = HostFacts.current();
         HostFacts facts = new HostFacts(now.workingDirectory(), now.environment(), now.hostname(), now.cpus(), now.uid(), now.user(),

@@ -1,0 +1,202 @@
+package io.github.jettyuwsgi.uwsgi.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.jettyuwsgi.uwsgi.RawFrontend;
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The corner cases of serving a connection at once when it is opened (read on the opening thread, the selector only when
+ * a read would block or a write is incomplete), on the connector as the launcher builds it: accepting in the selector.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public class UwsgiFastPathTest
+{
+    private static final long IDLE_TIMEOUT = 2000;
+    /** Made once: made per request, it could take longer than the idle timeout on a loaded machine. */
+    private static final byte[] BODY = UwsgiConnectionTest.pattern(64 * 1024 * 1024);
+
+    private Server server;
+    private ArrayByteBufferPool.Tracking bufferPool;
+    private UwsgiUnixDomainConnector connector;
+    private Path socketDir;
+    private Path socketPath;
+    private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+    private final CountDownLatch writeFailed = new CountDownLatch(1);
+
+    @BeforeEach
+    public void start() throws Exception
+    {
+        bufferPool = new ArrayByteBufferPool.Tracking();
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("server");
+        server = new Server(threads, null, bufferPool);
+        socketDir = Files.createTempDirectory(Path.of("/tmp"), "uwsgi");
+        socketPath = socketDir.resolve("app.sock");
+        connector = new UwsgiUnixDomainConnector(server, new UwsgiConnectionFactory());
+        connector.setUnixDomainPath(socketPath);
+        connector.setIdleTimeout(IDLE_TIMEOUT);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract()
+        {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback)
+            {
+                String query = request.getHttpURI().getQuery();
+                int size = query == null ? 5 : Integer.parseInt(query.substring("size=".length()));
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
+                response.write(true, ByteBuffer.wrap(BODY, 0, size), Callback.from(callback::succeeded, x ->
+                {
+                    writeFailure.set(x);
+                    writeFailed.countDown();
+                    callback.failed(x);
+                }));
+                return true;
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    public void stop() throws Exception
+    {
+        try
+        {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!bufferPool.getLeaks().isEmpty() && System.nanoTime() < deadline)
+                Thread.sleep(50);
+            assertTrue(bufferPool.getLeaks().isEmpty(), "buffer leaks: " + bufferPool.dumpLeaks());
+        }
+        finally
+        {
+            server.stop();
+            Files.deleteIfExists(socketPath);
+            Files.deleteIfExists(socketDir);
+        }
+    }
+
+    private static byte[] packet(String uri)
+    {
+        return RawFrontend.packet(UwsgiVars.of("REQUEST_METHOD", "GET", "REQUEST_URI", uri, "SERVER_PROTOCOL", "HTTP/1.1",
+            "REMOTE_ADDR", "203.0.113.9", "REMOTE_PORT", "40001", "SERVER_NAME", "test.local", "SERVER_PORT", "8080"));
+    }
+
+    private void assertServes(int size) throws IOException
+    {
+        try (RawFrontend client = RawFrontend.unix(socketPath))
+        {
+            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.send(packet("/?size=" + size)).readAll()));
+            assertNotNull(response, "no response");
+            assertEquals(200, response.getStatus());
+            assertArrayEquals(Arrays.copyOf(BODY, size), response.getContentBytes());
+        }
+    }
+
+    @Test
+    public void testPacketInSeveralPiecesAfterAcceptIsServed() throws Exception
+    {
+        byte[] packet = packet("/?size=5");
+        try (RawFrontend client = RawFrontend.unix(socketPath))
+        {
+            // the opening read finds nothing; each later piece arrives through the selector
+            Thread.sleep(100);
+            client.send(Arrays.copyOfRange(packet, 0, 1));
+            Thread.sleep(100);
+            client.send(Arrays.copyOfRange(packet, 1, 4));
+            Thread.sleep(100);
+            client.send(Arrays.copyOfRange(packet, 4, 20));
+            Thread.sleep(100);
+            client.send(Arrays.copyOfRange(packet, 20, packet.length));
+            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.readAll()));
+            assertNotNull(response, "no response");
+            assertEquals(200, response.getStatus());
+            assertArrayEquals(Arrays.copyOf(BODY, 5), response.getContentBytes());
+        }
+    }
+
+    @Test
+    public void testResponseBiggerThanTheSocketBufferIsWrittenWhole() throws Exception
+    {
+        int size = 4 * 1024 * 1024;
+        try (RawFrontend client = RawFrontend.unix(socketPath))
+        {
+            client.send(packet("/?size=" + size));
+            // the first write cannot finish: the rest goes out through the selector as the client reads
+            Thread.sleep(300);
+            byte[] raw = client.readAll();
+            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(raw));
+            assertNotNull(response, "no whole response in " + raw.length + " bytes: " + new String(raw, 0, Math.min(200, raw.length), java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertEquals(200, response.getStatus());
+            assertArrayEquals(Arrays.copyOf(BODY, size), response.getContentBytes());
+        }
+    }
+
+    @Test
+    public void testClientThatNeverReadsIsCutOffByTheIdleTimeout() throws Exception
+    {
+        try (RawFrontend client = RawFrontend.unix(socketPath))
+        {
+            client.send(packet("/?size=" + 64 * 1024 * 1024));
+            assertTrue(writeFailed.await(30, TimeUnit.SECONDS), "the stalled write never failed");
+            assertNotNull(writeFailure.get());
+            // meanwhile, and after, the connector serves others
+            assertServes(5);
+            InputStream in = client.input();
+            byte[] buffer = new byte[65536];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) >= 0; )
+                total += n;
+            assertTrue(total < 64L * 1024 * 1024, "the whole body arrived: " + total);
+        }
+    }
+
+    @Test
+    public void testConnectionsThatSendNothingAreClosedAndDoNotStarveService() throws Exception
+    {
+        List<RawFrontend> idle = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 200; i++)
+                idle.add(RawFrontend.unix(socketPath));
+            assertServes(5);
+            for (RawFrontend client : idle)
+                assertEquals(0, client.readAll().length, "an idle connection got an answer");
+        }
+        finally
+        {
+            for (RawFrontend client : idle)
+                client.close();
+        }
+        assertServes(5);
+    }
+}
