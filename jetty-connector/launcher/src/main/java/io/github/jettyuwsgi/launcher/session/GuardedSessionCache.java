@@ -1,5 +1,9 @@
 package io.github.jettyuwsgi.launcher.session;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
 import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.session.DefaultSessionCacheFactory;
 import org.eclipse.jetty.session.ManagedSession;
@@ -12,12 +16,75 @@ import org.eclipse.jetty.session.SessionManager;
  * session did not exist: the application would then create a new one and the user would lose theirs. Here the
  * failure is kept for {@link SessionStoreGuard} to answer 503, and no session is created in a request whose session
  * could not be loaded, so that nothing can overwrite it once the store is back.
+ *
+ * <p>A session that could not be written is dropped from the cache, and what the failed request changed in it is
+ * never written later: the client got a 503 for that request, so the store keeps the session as it was before it,
+ * and the next request reads it from there.</p>
  */
 final class GuardedSessionCache extends DefaultSessionCache
 {
+    /** sessions whose write failed in a request that has not ended yet */
+    private final Set<ManagedSession> failed = ConcurrentHashMap.newKeySet();
+
+    private final ConcurrentMap<String, ManagedSession> sessions;
+
     GuardedSessionCache(SessionManager manager)
     {
-        super(manager);
+        this(manager, new ConcurrentHashMap<>());
+    }
+
+    private GuardedSessionCache(SessionManager manager, ConcurrentMap<String, ManagedSession> sessions)
+    {
+        super(manager, sessions);
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void shutdown()
+    {
+        // Jetty writes out every session of the cache at shutdown, reading its attributes; one that a request has just
+        // released to the store is no longer resident, and reading it would fail the stop. The store has it already.
+        sessions.values().removeIf(session -> !session.isResident());
+        super.shutdown();
+    }
+
+    @Override
+    public void commit(ManagedSession session) throws Exception
+    {
+        try
+        {
+            super.commit(session);
+        }
+        catch (Exception x)
+        {
+            failed.add(session);
+            evict(session);
+            throw x;
+        }
+    }
+
+    @Override
+    public void release(ManagedSession session) throws Exception
+    {
+        // the request got a 503: what it changed must not reach the store when the store is back
+        if (failed.remove(session))
+            return;
+        try
+        {
+            super.release(session);
+        }
+        catch (Exception x)
+        {
+            evict(session);
+            throw x;
+        }
+    }
+
+    private void evict(ManagedSession session)
+    {
+        if (doGet(session.getId()) == session)
+            doDelete(session.getId());
+        session.setResident(false);
     }
 
     @Override
