@@ -35,6 +35,13 @@ if [ ! -e /usr/lib/uwsgi/plugins/jwsgi_openjdk17_plugin.so ]; then
   echo "install-system-deps: uWSGI jwsgi plugin missing, will install Debian package uwsgi-plugin-jwsgi-openjdk-17"
   missing+=("uwsgi-plugin-jwsgi-openjdk-17")
 fi
+# PostgreSQL for the session-store tests (src/it PostgresCluster): Debian keeps initdb and pg_ctl out of PATH, in
+# /usr/lib/postgresql/VERSION/bin. The package also creates the "postgres" system user the tests run the cluster as
+# when they run as root; its own cluster and service are not used.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null 2>&1; then
+  echo "install-system-deps: PostgreSQL server missing, will install Debian package postgresql"
+  missing+=("postgresql")
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-system-deps: nothing to install"
@@ -52,9 +59,9 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 echo "install-system-deps: apt-get update"
-apt-get update -q
-echo "install-system-deps: apt-get install -y --no-install-recommends ${missing[*]}"
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt-get -o DPkg::Lock::Timeout=600 update -q
+echo "install-system-deps: apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends ${missing[*]}"
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
 
 # The Debian nginx package starts a system nginx on port 80 where a service manager runs; the tests start their
 # own nginx with a private configuration and never use that one.
