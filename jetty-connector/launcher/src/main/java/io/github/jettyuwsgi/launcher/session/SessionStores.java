@@ -2,15 +2,18 @@ package io.github.jettyuwsgi.launcher.session;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
@@ -48,6 +51,30 @@ public final class SessionStores
     public SessionStores(SessionStoreSettings settings)
     {
         this.settings = settings;
+    }
+
+    /**
+     * @param values the {@code session-*} keys given
+     * @param socket the first socket of this instance, for the default worker name; null if it has none
+     * @param classpath the launcher's {@code --classpath}, where the JDBC driver is looked for by default
+     * @return the session stores of these values on this host
+     * @throws SessionStoreException naming every key whose value is wrong
+     */
+    public static SessionStores of(Map<String, String> values, String socket, List<Path> classpath) throws SessionStoreException
+    {
+        return new SessionStores(SessionStoreSettings.parse(values, hostName(), socket, classpath));
+    }
+
+    private static String hostName()
+    {
+        try
+        {
+            return InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException x)
+        {
+            return "localhost";
+        }
     }
 
     /**
