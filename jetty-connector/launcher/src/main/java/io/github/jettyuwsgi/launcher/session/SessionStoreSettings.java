@@ -1,5 +1,6 @@
 package io.github.jettyuwsgi.launcher.session;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 /**
  * Where the HTTP sessions of every deployed application are kept, and how, read from plain option values
@@ -53,6 +55,8 @@ public record SessionStoreSettings(String kind, String target, String workerName
     /** Jetty's HouseKeeper default. */
     public static final int DEFAULT_SCAVENGE_SECONDS = 600;
 
+    /** Jetty puts the worker name in front of every session id, and the JDBC table keeps it in 60 characters. */
+    private static final int MAX_WORKER = 30;
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Pattern NOT_WORKER = Pattern.compile("[^A-Za-z0-9_]+");
 
@@ -110,8 +114,8 @@ public record SessionStoreSettings(String kind, String target, String workerName
         }
 
         String workerName = given.containsKey(WORKER) ? given.get(WORKER).trim() : defaultWorkerName(host, socket);
-        if (!workerName.matches("[A-Za-z0-9_]{1,64}"))
-            problems.add(WORKER + ": '" + workerName + "' (expected: 1 to 64 letters, digits or _, unique in the fleet)");
+        if (!workerName.matches("[A-Za-z0-9_]{1," + MAX_WORKER + "}"))
+            problems.add(WORKER + ": '" + workerName + "' (expected: 1 to " + MAX_WORKER + " letters, digits or _, unique in the fleet)");
 
         boolean saveAlways = true;
         String save = given.getOrDefault(SAVE, "always").trim().toLowerCase(Locale.ROOT);
@@ -154,14 +158,22 @@ public record SessionStoreSettings(String kind, String target, String workerName
     }
 
     /**
-     * @return the worker name of an instance on this host and socket: "host_127_0_0_1_3031", "host_run_app_sock";
-     * two instances cannot listen on the same socket of one host, so no two instances of a fleet share one
+     * @return the worker name of an instance on this host and socket: the host's first label, up to 16 characters,
+     * and a hash of the socket, e.g. "web1_1k2x9qf"; two instances cannot listen on the same socket of one host, so
+     * no two instances of a fleet share one. Short, because Jetty starts every session id with it and keeps it in a
+     * column of 60 characters of the JDBC table.
      */
     public static String defaultWorkerName(String host, String socket)
     {
         String shortHost = host == null || host.isBlank() ? "localhost" : host.split("\\.", 2)[0];
-        String name = NOT_WORKER.matcher(shortHost + (socket == null ? "" : "_" + socket)).replaceAll("_").replaceAll("^_+|_+$", "");
-        return name.length() <= 64 ? name : name.substring(name.length() - 64);
+        shortHost = NOT_WORKER.matcher(shortHost).replaceAll("_");
+        if (shortHost.length() > 16)
+            shortHost = shortHost.substring(0, 16);
+        if (socket == null)
+            return shortHost;
+        CRC32 crc = new CRC32();
+        crc.update(socket.getBytes(StandardCharsets.UTF_8));
+        return shortHost + "_" + Long.toString(crc.getValue(), 36);
     }
 
     /**
