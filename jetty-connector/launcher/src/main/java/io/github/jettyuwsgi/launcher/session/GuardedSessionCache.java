@@ -3,11 +3,13 @@ package io.github.jettyuwsgi.launcher.session;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.session.DefaultSessionCacheFactory;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionCache;
+import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.SessionManager;
 
 /**
@@ -16,6 +18,11 @@ import org.eclipse.jetty.session.SessionManager;
  * session did not exist: the application would then create a new one and the user would lose theirs. Here the
  * failure is kept for {@link SessionStoreGuard} to answer 503, and no session is created in a request whose session
  * could not be loaded, so that nothing can overwrite it once the store is back.
+ *
+ * <p>With flush on commit, every write of a session happens before its response is sent (a session with no change
+ * is written then too, when {@code session-save = always} or its last write is too old), never after: a write at the
+ * end of the request, as Jetty does by default, could land after the client's next request has been served by
+ * another instance, and put back the older session over the newer one.</p>
  *
  * <p>A session that could not be written is dropped from the cache, and what the failed request changed in it is
  * never written later: the client got a 503 for that request, so the store keeps the session as it was before it,
@@ -28,15 +35,18 @@ final class GuardedSessionCache extends DefaultSessionCache
 
     private final ConcurrentMap<String, ManagedSession> sessions;
 
-    GuardedSessionCache(SessionManager manager)
+    private final boolean saveAlways;
+
+    GuardedSessionCache(SessionManager manager, boolean saveAlways)
     {
-        this(manager, new ConcurrentHashMap<>());
+        this(manager, new ConcurrentHashMap<>(), saveAlways);
     }
 
-    private GuardedSessionCache(SessionManager manager, ConcurrentMap<String, ManagedSession> sessions)
+    private GuardedSessionCache(SessionManager manager, ConcurrentMap<String, ManagedSession> sessions, boolean saveAlways)
     {
         super(manager, sessions);
         this.sessions = sessions;
+        this.saveAlways = saveAlways;
     }
 
     @Override
@@ -51,6 +61,17 @@ final class GuardedSessionCache extends DefaultSessionCache
     @Override
     public void commit(ManagedSession session) throws Exception
     {
+        if (session != null && isFlushOnResponseCommit())
+        {
+            // Jetty's commit writes only a changed session: make it write this one now if it is due, so that the
+            // store (whose save period is set so that it never writes an unchanged session later) gets it now
+            SessionData data = session.getSessionData();
+            long lastSaved = data.getLastSaved();
+            boolean due = lastSaved <= 0 || (saveAlways ? lastSaved < data.getAccessed() :
+                System.currentTimeMillis() - lastSaved >= TimeUnit.SECONDS.toMillis(SessionStoreSettings.CHANGED_SAVE_PERIOD_SECONDS));
+            if (due && session.isValid())
+                data.setDirty(true);
+        }
         try
         {
             super.commit(session);
@@ -122,10 +143,20 @@ final class GuardedSessionCache extends DefaultSessionCache
      */
     static final class Factory extends DefaultSessionCacheFactory
     {
+        private final boolean saveAlways;
+
+        /**
+         * @param saveAlways with flush on commit: write every session at every request, not only a changed one
+         */
+        Factory(boolean saveAlways)
+        {
+            this.saveAlways = saveAlways;
+        }
+
         @Override
         public SessionCache newSessionCache(SessionManager manager)
         {
-            return new GuardedSessionCache(manager);
+            return new GuardedSessionCache(manager, saveAlways);
         }
     }
 }

@@ -105,11 +105,13 @@ public final class SessionStores
         }
 
         AbstractSessionDataStoreFactory storeFactory = settings.kind().equals("file") ? newFileStore() : newJdbcStore();
-        // "changed": written when an attribute changed, and now and then so that the other instances see it in use
-        storeFactory.setSavePeriodSec(settings.saveAlways() ? 0 : SessionStoreSettings.CHANGED_SAVE_PERIOD_SECONDS);
+        // flush on commit: the cache writes a session before the response when it is due (GuardedSessionCache), so the
+        // store must never write an unchanged one at the end of the request, after another instance may have served
+        // the next. On exit: always, or when changed and now and then so that the other instances see it in use.
+        storeFactory.setSavePeriodSec(settings.flushOnCommit() ? Integer.MAX_VALUE : settings.saveAlways() ? 0 : SessionStoreSettings.CHANGED_SAVE_PERIOD_SECONDS);
         server.addBean(storeFactory);
 
-        GuardedSessionCache.Factory cacheFactory = new GuardedSessionCache.Factory();
+        GuardedSessionCache.Factory cacheFactory = new GuardedSessionCache.Factory(settings.saveAlways());
         // no cache: every request reads the store, so that what another instance wrote is seen at once
         cacheFactory.setEvictionPolicy(settings.cacheSeconds() == 0 ? SessionCache.EVICT_ON_SESSION_EXIT : settings.cacheSeconds());
         cacheFactory.setSaveOnInactiveEviction(true);
