@@ -95,7 +95,7 @@ public final class PostgresCluster implements AutoCloseable
     public void start()
     {
         run("pg_ctl", "-D", dataDirectory().toString(), "-l", directory.resolve("postgres.log").toString(), "-w", "-t", String.valueOf(TIMEOUT.toSeconds()),
-            "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + directory + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + directory + " -c fsync=off -c full_page_writes=off",
             "start");
     }
 
