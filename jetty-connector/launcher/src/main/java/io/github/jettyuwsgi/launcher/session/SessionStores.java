@@ -173,18 +173,32 @@ public final class SessionStores
      */
     private void createTable(DatabaseAdaptor adaptor, JDBCSessionDataStore.SessionTableSchema schema) throws SessionStoreException
     {
-        JDBCSessionDataStore store = new JDBCSessionDataStore();
-        store.setDatabaseAdaptor(adaptor);
-        store.setSessionTableSchema(schema);
         try
         {
-            store.initialize();
+            try
+            {
+                newJdbcStore(adaptor, schema).initialize();
+            }
+            catch (SQLException x)
+            {
+                // instances of a fleet that start together race to create the table: the loser finds it made now
+                LOG.debug("creating the session table failed once, trying again", x);
+                newJdbcStore(adaptor, schema).initialize();
+            }
         }
         catch (Exception x)
         {
             throw new SessionStoreException(SessionStoreSettings.STORE + ": " + settings.describe() + ": cannot use the database: " + describe(x) +
                 " (expected: a database that is up, reachable, and where this user may create table " + settings.table() + ")", x);
         }
+    }
+
+    private static JDBCSessionDataStore newJdbcStore(DatabaseAdaptor adaptor, JDBCSessionDataStore.SessionTableSchema schema)
+    {
+        JDBCSessionDataStore store = new JDBCSessionDataStore();
+        store.setDatabaseAdaptor(adaptor);
+        store.setSessionTableSchema(schema);
+        return store;
     }
 
     private Driver loadDriver() throws SessionStoreException
