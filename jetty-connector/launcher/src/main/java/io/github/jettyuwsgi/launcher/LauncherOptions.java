@@ -27,6 +27,7 @@ import io.github.jettyuwsgi.config.UwsgiConfigLoader;
 import io.github.jettyuwsgi.config.UwsgiOptions;
 import io.github.jettyuwsgi.launcher.subscribe.SubscriptionSpec;
 import io.github.jettyuwsgi.uwsgi.Uwsgi;
+import io.github.jettyuwsgi.launcher.session.SessionStoreSettings;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiLogFormat;
 
@@ -71,6 +72,7 @@ public final class LauncherOptions
     private static final Set<String> LAUNCHER_FLAGS = Set.of("dry-run");
     private static final UwsgiOptions KNOWN_OPTIONS = UwsgiOptions.defaults()
         .with(LAUNCHER_KEYS)
+        .with(SessionStoreSettings.KEYS)
         .with(LAUNCHER_FLAGS, UwsgiOptions.Argument.NO);
 
     /**
@@ -165,7 +167,27 @@ public final class LauncherOptions
         EMPEROR_MAX_THROTTLE("emperor-max-throttle", "MILLIS", false, "the longest wait before starting a vassal again (default: " + DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS + ")",
             (options, entry) -> options.emperorMaxThrottle = options.parseNumber(entry, entry.displayValue(), 1, 86_400_000, DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS)),
         EMPEROR_FREQ("emperor-freq", "SECONDS", false, "scan the vassals directory every SECONDS; a change is acted on within two scans (default: " + DEFAULT_EMPEROR_FREQ_SECONDS + ")",
-            (options, entry) -> options.emperorFreq = options.parseNumber(entry, entry.displayValue(), 1, 3600, DEFAULT_EMPEROR_FREQ_SECONDS));
+            (options, entry) -> options.emperorFreq = options.parseNumber(entry, entry.displayValue(), 1, 3600, DEFAULT_EMPEROR_FREQ_SECONDS)),
+        SESSION_STORE("session-store", "memory|file:DIR|jdbc:URL", false, "where the HTTP sessions of every application live: memory (lost at stop), a directory, or a database shared by a fleet (see docs/fleet.md)",
+            LauncherOptions::putSession),
+        SESSION_WORKER("session-worker", "NAME", false, "this instance's suffix of session ids, unique in the fleet (default: host and first socket)",
+            LauncherOptions::putSession),
+        SESSION_SAVE("session-save", "always|changed", false, "write a session after every request that used it, or when it changed (default: always)",
+            LauncherOptions::putSession),
+        SESSION_FLUSH("session-flush", "commit|exit", false, "write a changed session before the response is sent, so the next request on any instance sees it, or after (default: commit)",
+            LauncherOptions::putSession),
+        SESSION_CACHE("session-cache", "none|SECONDS", false, "keep sessions in memory until SECONDS after their last request; none reads the store on every request, as a fleet needs (default: none)",
+            LauncherOptions::putSession),
+        SESSION_TABLE("session-table", "NAME", false, "the JDBC table of the sessions, created at start if missing (default: JettySessions)",
+            LauncherOptions::putSession),
+        SESSION_SCHEMA("session-schema", "NAME", false, "the schema of the JDBC table (default: the connection's)",
+            LauncherOptions::putSession),
+        SESSION_SCAVENGE("session-scavenge", "SECONDS", false, "look for expired sessions every SECONDS (default: 600)",
+            LauncherOptions::putSession),
+        SESSION_DRIVER("session-driver", "CLASS", false, "the JDBC driver class (default: the driver of the class path that accepts the URL)",
+            LauncherOptions::putSession),
+        SESSION_DRIVER_CLASSPATH("session-driver-classpath", "JAR[:JAR...]", false, "where the JDBC driver is loaded from (default: --classpath)",
+            LauncherOptions::putSession);
 
         private final String key;
         private final String valueName;
@@ -254,6 +276,8 @@ public final class LauncherOptions
     /** Where each deployment was given, for the messages of {@link #validate()}. */
     private final Map<Mount, String> mountSources = new IdentityHashMap<>();
     private final Map<String, Path> realms = new LinkedHashMap<>();
+    /** The session-* keys as given, checked by SessionStoreSettings. */
+    private final Map<String, String> sessionSettings = new LinkedHashMap<>();
     private UwsgiConfig config;
     private boolean socketGiven;
     private boolean deploymentGiven;
@@ -1026,6 +1050,19 @@ public final class LauncherOptions
     public int getBufferSize()
     {
         return bufferSize;
+    }
+
+    /**
+     * @return the {@code session-*} keys given, key to value, for {@code SessionStores.of}
+     */
+    public Map<String, String> getSessionSettings()
+    {
+        return Collections.unmodifiableMap(sessionSettings);
+    }
+
+    private void putSession(ConfigEntry entry)
+    {
+        sessionSettings.put(entry.key(), entry.displayValue());
     }
 
     /**

@@ -18,6 +18,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.jettyuwsgi.launcher.session.SessionStoreException;
+import io.github.jettyuwsgi.launcher.session.SessionStores;
 import io.github.jettyuwsgi.launcher.stats.ListenBacklogs;
 import io.github.jettyuwsgi.launcher.stats.StatsServer;
 import io.github.jettyuwsgi.launcher.subscribe.SubscriptionClient;
@@ -56,8 +58,9 @@ import org.slf4j.LoggerFactory;
  *  |              UwsgiUnixDomainConnector(UwsgiConnectionFactory) one per Unix --socket
  *  |              ServerConnector(HttpConnectionFactory)         one per --http-socket
  *  +- beans:      HashLoginService                               one per --realm
+ *  |              DefaultSessionIdManager, session data store and cache factories (--session-store)
  *  +- requestLog: UwsgiRequestLog                                uWSGI's line or --log-format; none with --disable-logging
- *  +- handler:    GracefulHandler -> [HarakiriHandler, with --harakiri] -> ReloadableApplications
+ *  +- handler:    GracefulHandler -> [HarakiriHandler, with --harakiri] -> [SessionStoreGuard, file or jdbc store] -> ReloadableApplications
  *                  -> StartedApplications (need-app) -> ContextHandlerCollection
  *                  -> per WAR: ApplicationStartGuard (503 if it did not start) -> EnvironmentScopedHandler
  *                              -> the context from its environment's WebAppDeployer
@@ -118,8 +121,11 @@ public final class ServerAssembler
             server.addBean(new HashLoginService(realm.getKey(), resourceFactory.newResource(realm.getValue().toAbsolutePath())));
         }
 
+        // Jetty's session machinery as Server beans, which the contexts of every environment use
+        SessionStores sessions = installSessionStores(server);
+
         // Requests in flight when SIGTERM arrives finish; new ones get 503 until the stop timeout.
-        Handler applications = new ReloadableApplications(newApplications());
+        Handler applications = sessions.guard(new ReloadableApplications(newApplications()));
         // harakiri: outside the reloadable applications, so a request keeps its deadline across a reload
         if (options.getHarakiri() > 0)
             applications = new HarakiriHandler(options.getHarakiri(), applications);
@@ -142,6 +148,22 @@ public final class ServerAssembler
         server.setStopTimeout(LauncherOptions.STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(true);
         return server;
+    }
+
+    private SessionStores installSessionStores(Server server) throws UsageException
+    {
+        List<ListenAddress> sockets = new ArrayList<>(options.getUwsgiSockets());
+        sockets.addAll(options.getHttpSockets());
+        try
+        {
+            SessionStores sessions = SessionStores.of(options.getSessionSettings(), sockets.isEmpty() ? null : sockets.get(0).toString(), options.getClasspath());
+            sessions.install(server);
+            return sessions;
+        }
+        catch (SessionStoreException x)
+        {
+            throw new UsageException(x.getProblems());
+        }
     }
 
     /**
