@@ -16,6 +16,7 @@ import java.util.Map;
 
 import io.github.jettyuwsgi.it.FreePorts;
 import io.github.jettyuwsgi.it.postgres.PostgresCluster;
+import io.github.jettyuwsgi.it.postgres.PostgresExtension;
 import io.github.jettyuwsgi.launcher.session.SessionStoreException;
 import io.github.jettyuwsgi.launcher.session.SessionStoreSettings;
 import io.github.jettyuwsgi.launcher.session.SessionStores;
@@ -27,10 +28,9 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,21 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public class SessionStoresIT
 {
-    private static PostgresCluster postgres;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
     private final List<Server> servers = new ArrayList<>();
-
-    @BeforeAll
-    public static void startPostgres()
-    {
-        postgres = PostgresCluster.start(FreePorts.allocate(1)[0]);
-    }
-
-    @AfterAll
-    public static void stopPostgres()
-    {
-        if (postgres != null)
-            postgres.close();
-    }
 
     @AfterEach
     public void stopServers() throws Exception
@@ -69,8 +57,8 @@ public class SessionStoresIT
         {
             server.stop();
         }
-        if (!postgres.isUp())
-            postgres.start();
+        if (!POSTGRES.cluster().isUp())
+            POSTGRES.cluster().start();
     }
 
     /**
@@ -114,7 +102,7 @@ public class SessionStoresIT
     @Test
     public void twoServersShareOneSessionThroughTheDatabase() throws Exception
     {
-        Map<String, String> values = Map.of("session-store", postgres.jdbcUrl(), "session-table", "shared_sessions");
+        Map<String, String> values = Map.of("session-store", POSTGRES.cluster().jdbcUrl(), "session-table", "shared_sessions");
         Server a = startServer(values, "a.sock");
         Server b = startServer(values, "b.sock");
         HttpClient client = newClient();
@@ -129,12 +117,12 @@ public class SessionStoresIT
     @Test
     public void theTableIsMadeOnFirstStartInTheGivenSchema() throws Exception
     {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl()))
+        try (Connection connection = DriverManager.getConnection(POSTGRES.cluster().jdbcUrl()))
         {
             connection.createStatement().execute("create schema if not exists fleet");
         }
-        startServer(Map.of("session-store", postgres.jdbcUrl(), "session-table", "made_sessions", "session-schema", "fleet"), "s.sock");
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl());
+        startServer(Map.of("session-store", POSTGRES.cluster().jdbcUrl(), "session-table", "made_sessions", "session-schema", "fleet"), "s.sock");
+        try (Connection connection = DriverManager.getConnection(POSTGRES.cluster().jdbcUrl());
              ResultSet tables = connection.createStatement().executeQuery("select count(*) from information_schema.tables where table_schema = 'fleet' and table_name = 'made_sessions'"))
         {
             assertTrue(tables.next());
@@ -155,7 +143,7 @@ public class SessionStoresIT
     @Test
     public void aWrongDatabaseNameIsAnErrorNamingTheOption()
     {
-        String url = "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/nosuchdb?user=postgres";
+        String url = "jdbc:postgresql://127.0.0.1:" + POSTGRES.cluster().port() + "/nosuchdb?user=postgres";
         SessionStoreException x = assertThrows(SessionStoreException.class, () -> startServer(Map.of("session-store", url), "s.sock"));
         assertTrue(x.getMessage().startsWith("session-store: " + url + ": cannot use the database: "), x.getMessage());
         assertTrue(x.getMessage().contains("nosuchdb"), x.getMessage());
@@ -164,7 +152,7 @@ public class SessionStoresIT
     @Test
     public void aDatabaseThatStopsGives503sAndTheSameSessionCarriesOnWhenItIsBack() throws Exception
     {
-        Map<String, String> values = Map.of("session-store", postgres.jdbcUrl(), "session-table", "outage_sessions");
+        Map<String, String> values = Map.of("session-store", POSTGRES.cluster().jdbcUrl(), "session-table", "outage_sessions");
         Server a = startServer(values, "a.sock");
         Server b = startServer(values, "b.sock");
         HttpClient client = newClient();
@@ -173,7 +161,7 @@ public class SessionStoresIT
             assertEquals("count=" + expected, count(client, expected % 2 == 0 ? a : b).body());
         }
 
-        postgres.stop();
+        POSTGRES.cluster().stop();
         for (Server server : List.of(a, b, a))
         {
             HttpResponse<String> response = count(client, server);
@@ -183,7 +171,7 @@ public class SessionStoresIT
             assertTrue(response.headers().allValues("Set-Cookie").isEmpty(), response.headers().toString());
         }
 
-        postgres.start();
+        POSTGRES.cluster().start();
         assertEquals("count=4", count(client, b).body());
         assertEquals("count=5", count(client, a).body());
     }
