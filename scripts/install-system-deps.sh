@@ -49,6 +49,13 @@ if [ ! -e /usr/lib/uwsgi/plugins/python3_plugin.so ]; then
   echo "install-system-deps: uWSGI python3 plugin missing, will install Debian package uwsgi-plugin-python3"
   missing+=("uwsgi-plugin-python3")
 fi
+# PostgreSQL for the session-store tests (src/it PostgresCluster): Debian keeps initdb and pg_ctl out of PATH, in
+# /usr/lib/postgresql/VERSION/bin. The package also creates the "postgres" system user the tests run the cluster as
+# when they run as root; its own cluster and service are not used.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null 2>&1; then
+  echo "install-system-deps: PostgreSQL server missing, will install Debian package postgresql"
+  missing+=("postgresql")
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-system-deps: nothing to install"

@@ -107,6 +107,8 @@ public final class LauncherOptions
     final List<ListenAddress> fastcgiSockets = new ArrayList<>();
     final Map<String, String> mountEnvironments = new LinkedHashMap<>();
     final Map<String, String> jettyModules = new LinkedHashMap<>();
+    /** The session-* keys as given; {@code session.SessionStoreSettings} checks them. */
+    final Map<String, String> sessionSettings = new LinkedHashMap<>();
     final List<Mount> mounts = new ArrayList<>();
     /** Where each deployment was given, for the messages of {@link #validate()}. */
     final Map<Mount, String> mountSources = new IdentityHashMap<>();
@@ -333,6 +335,14 @@ public final class LauncherOptions
     public Map<String, String> getJettyModules()
     {
         return Collections.unmodifiableMap(jettyModules);
+    }
+
+    /**
+     * @return the {@code session-*} keys given, key to value, for {@code SessionStores.of}
+     */
+    public Map<String, String> getSessionSettings()
+    {
+        return Collections.unmodifiableMap(sessionSettings);
     }
 
     List<ListenAddress> getAllSockets()

@@ -124,6 +124,11 @@ final class OptionValues
         }
     }
 
+    void putSession(ConfigEntry entry, LauncherOptions options)
+    {
+        options.sessionSettings.put(entry.key(), entry.displayValue());
+    }
+
     void addHttpsSocket(ConfigEntry entry, LauncherOptions options)
     {
         options.socketGiven = true;

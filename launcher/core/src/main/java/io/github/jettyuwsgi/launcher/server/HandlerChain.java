@@ -9,6 +9,7 @@ import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
 import io.github.jettyuwsgi.launcher.deploy.StartedApplications;
 import io.github.jettyuwsgi.launcher.harakiri.HarakiriHandler;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.session.SessionStores;
 import io.github.jettyuwsgi.launcher.stats.ApplicationStatistics;
 import io.github.jettyuwsgi.launcher.stats.RequestStatistics;
 import org.eclipse.jetty.server.Handler;
@@ -25,7 +26,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  *  [RequestStatistics]          stats: the stats document's worker counts        {@link #server}
  *   GracefulHandler             SIGTERM: requests in flight finish, new ones get 503
  *    [HarakiriHandler]          harakiri: outside the reload, so a request keeps its deadline across one
- *     ReloadableApplications    SIGHUP, touch-reload, master-fifo r: swaps the deployment below, sockets kept
+ *     [SessionStoreGuard]      session-store file: or jdbc:: 503 when the store cannot load or save a session
+ *      ReloadableApplications   SIGHUP, touch-reload, master-fifo r: swaps the deployment below, sockets kept
  *  ---------------------------------------------------------------------------- {@link #deployment}, per deployment
  *      StartedApplications      need-app: the deployment fails if no application started
  *       ContextHandlerCollection  by context path
@@ -43,12 +45,13 @@ public final class HandlerChain
 
     /**
      * @param options the launcher's options
+     * @param sessions the session stores installed on the server, which guard the applications when they are shared
      * @param applications the reloadable applications, holding the first deployment
      * @return the server's handler, from the top of the chain down to {@code applications}
      */
-    public static Handler server(LauncherOptions options, ReloadableApplications applications)
+    public static Handler server(LauncherOptions options, SessionStores sessions, ReloadableApplications applications)
     {
-        Handler handler = applications;
+        Handler handler = sessions.guard(applications);
         if (options.getHarakiri() > 0)
             handler = new HarakiriHandler(options.getHarakiri(), handler);
         handler = new GracefulHandler(handler);

@@ -1,12 +1,17 @@
 package io.github.jettyuwsgi.launcher.server;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.jettyuwsgi.launcher.deploy.Deployment;
 import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
+import io.github.jettyuwsgi.launcher.options.ListenAddress;
 import io.github.jettyuwsgi.launcher.options.UsageException;
+import io.github.jettyuwsgi.launcher.session.SessionStoreException;
+import io.github.jettyuwsgi.launcher.session.SessionStores;
 import io.github.jettyuwsgi.launcher.stats.StatsServer;
 import io.github.jettyuwsgi.launcher.subscribe.SubscriptionClient;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
@@ -59,7 +64,9 @@ public final class ServerAssembler
         Server server = new Server(threadPool);
         new Connectors(options).addTo(server);
         Realms.addTo(server, options.getRealms());
-        server.setHandler(HandlerChain.server(options, new ReloadableApplications(newApplications())));
+        // Jetty's session machinery as Server beans, which the contexts of every environment use
+        SessionStores sessions = installSessionStores(server);
+        server.setHandler(HandlerChain.server(options, sessions, new ReloadableApplications(newApplications())));
         // As uWSGI: one line per request unless disable-logging; the line goes to SLF4J like the rest of the log.
         if (!options.isDisableLogging())
             server.setRequestLog(new UwsgiRequestLog(options.getLogFormat()));
@@ -73,6 +80,22 @@ public final class ServerAssembler
         server.setStopTimeout(LauncherOptions.STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(true);
         return server;
+    }
+
+    private SessionStores installSessionStores(Server server) throws UsageException
+    {
+        List<ListenAddress> sockets = new ArrayList<>(options.getUwsgiSockets());
+        sockets.addAll(options.getHttpSockets());
+        try
+        {
+            SessionStores sessions = SessionStores.of(options.getSessionSettings(), sockets.isEmpty() ? null : sockets.get(0).toString(), options.getClasspath());
+            sessions.install(server);
+            return sessions;
+        }
+        catch (SessionStoreException x)
+        {
+            throw new UsageException(x.getProblems());
+        }
     }
 
     /**

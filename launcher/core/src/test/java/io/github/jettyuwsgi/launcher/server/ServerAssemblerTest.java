@@ -76,6 +76,15 @@ public class ServerAssemblerTest
     }
 
     @Test
+    public void testSessionStoreMistakesAreUsageErrorsNamingTheOption() throws IOException
+    {
+        Path war = warWithLogin("shop.war", null);
+        assertEquals(List.of("session-store: 'postgres://db' (expected: memory, file:DIR or jdbc:URL, e.g. jdbc:postgresql://127.0.0.1:5432/app?user=app)",
+                "session-cache: 'forever' (expected: none, or the seconds a session stays in memory after its last request, a whole number above 0)"),
+            problemsOf("--http-socket", "127.0.0.1:0", "--war", war.toString(), "--session-store", "postgres://db", "--session-cache", "forever"));
+    }
+
+    @Test
     public void testUnnamedRealmNeedsExactlyOne() throws IOException
     {
         Path war = warWithLogin("shop.war", null);

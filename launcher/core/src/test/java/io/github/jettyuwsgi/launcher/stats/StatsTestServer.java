@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.server.HandlerChain;
+import io.github.jettyuwsgi.launcher.session.SessionStores;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -61,7 +63,7 @@ final class StatsTestServer implements AutoCloseable
         http.setHost("127.0.0.1");
         http.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(http);
-        server.setHandler(HandlerChain.server(options, new ReloadableApplications(applications("/", "/shop", "/slow"))));
+        server.setHandler(HandlerChain.server(options, SessionStores.of(Map.of(), null, List.of()), new ReloadableApplications(applications("/", "/shop", "/slow"))));
         StatsServer.attach(server, options);
         server.start();
     }
