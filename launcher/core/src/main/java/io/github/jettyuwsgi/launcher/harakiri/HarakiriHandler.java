@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EndPoint;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * uWSGI's {@code harakiri} for the launcher: a request still being handled after the configured seconds is
  * interrupted, logged once at WARN, and answered 504 if nothing was sent yet; if the application had already
  * committed its response, the connection is aborted so the frontend sees a truncated response rather than waiting.
- * {@link ServerAssembler} puts it between the {@code GracefulHandler} and the applications when {@code harakiri} is
+ * {@code server.HandlerChain} puts it between the {@code GracefulHandler} and the applications when {@code harakiri} is
  * set; a request in async wait counts as running, since it still holds its connection.
  *
  * <p>uWSGI kills the worker process; a JVM cannot kill a thread, so the thread is interrupted (which ends sleeps,
