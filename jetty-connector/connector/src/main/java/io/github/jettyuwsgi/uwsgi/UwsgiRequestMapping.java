@@ -119,6 +119,8 @@ public final class UwsgiRequestMapping
 
     private static void checkToken(String name, String value)
     {
+        if (value.isEmpty())
+            throw new UwsgiException(name + ": empty (expected: an HTTP token)");
         for (int i = 0; i < value.length(); i++)
         {
             char c = value.charAt(i);
@@ -296,6 +298,7 @@ public final class UwsgiRequestMapping
             if (!name.startsWith("HTTP_") || name.length() == 5)
                 continue;
             String value = vars.value(i);
+            checkField(name, value);
             HttpHeader header = KNOWN_HEADERS.get(name);
             if (header == null)
             {
@@ -337,10 +340,25 @@ public final class UwsgiRequestMapping
             }
         }
         if (cgiContentType)
+        {
+            checkField("CONTENT_TYPE", contentType);
             fields.add(field(HttpHeader.CONTENT_TYPE, contentType));
+        }
         String contentLength = cgi.contentLength;
         if (framing.kind() != BodyFraming.Kind.CHUNKED && contentLength != null && !contentLength.isEmpty())
             fields.add(new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, framing.contentLength()));
+    }
+
+    /**
+     * A header var must make a field that Jetty's HTTP parser would have accepted in a head: a token for a name, and no
+     * CR, LF, NUL or other control character but tab in a value (a frontend sends neither; a forged packet could).
+     */
+    private static void checkField(String varName, String value)
+    {
+        if (varName.startsWith("HTTP_"))
+            checkToken(varName, varName.substring(5));
+        if (!HttpTokens.isLegalFieldValue(value))
+            throw new UwsgiException(varName + ": value '" + value.replaceAll("\\p{Cntrl}", "?") + "' (expected: no control characters but tab)");
     }
 
     /**
