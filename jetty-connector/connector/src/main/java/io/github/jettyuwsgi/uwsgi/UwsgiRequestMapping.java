@@ -94,12 +94,21 @@ public final class UwsgiRequestMapping
         HttpScheme scheme = secure ? HttpScheme.HTTPS : HttpScheme.HTTP;
         HostPortHttpField authority = authority(cgi.httpHost, cgi.serverName, cgi.serverPort, secure);
 
-        HttpURI uri = HttpURI.build()
-            .scheme(scheme)
-            .host(authority == null ? null : authority.getHost())
-            .port(authority == null ? -1 : authority.getPort())
-            .pathQuery(pathQuery(cgi))
-            .asImmutable();
+        String pathQuery = pathQuery(cgi);
+        HttpURI uri;
+        try
+        {
+            uri = HttpURI.build()
+                .scheme(scheme)
+                .host(authority == null ? null : authority.getHost())
+                .port(authority == null ? -1 : authority.getPort())
+                .pathQuery(pathQuery)
+                .asImmutable();
+        }
+        catch (IllegalArgumentException x) // a bad %-escape: Jetty's HTTP connection answers 400 "Bad URI" for it too
+        {
+            throw new UwsgiException("request target: '" + pathQuery + "' (expected: a valid URI path and query; " + x.getMessage() + ")", x);
+        }
 
         String protocol = cgi.protocol;
         if (protocol == null || protocol.isEmpty())
