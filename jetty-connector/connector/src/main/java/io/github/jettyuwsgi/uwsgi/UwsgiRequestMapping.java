@@ -256,8 +256,11 @@ public final class UwsgiRequestMapping
     {
         if (value == null || value.isEmpty() || value.length() > 5)
             return -1;
+        // the leading digits, as before; StringUtil.toInt would throw for a value that starts with none
+        if (value.charAt(0) < '0' || value.charAt(0) > '9')
+            return -1;
         int port = StringUtil.toInt(value, 0);
-        return port > 0 && port <= 0xFFFF && Character.isDigit(value.charAt(0)) ? port : -1;
+        return port > 0 && port <= 0xFFFF ? port : -1;
     }
 
     private static String pathQuery(CgiVars cgi)
