@@ -271,6 +271,7 @@ public final class UwsgiRequestMapping
             // Vars are bytes read as ISO-8859-1; a client may have sent raw UTF-8 in its request line, which Jetty's
             // HTTP parser would read as UTF-8, so do the same.
             requestUri = asUtf8(requestUri);
+            checkTarget("REQUEST_URI", requestUri);
             if (requestUri.startsWith("/") || requestUri.equals("*"))
                 return requestUri;
             // absolute-form (a request line with "http://host/path"): keep its path and query only
@@ -287,7 +288,26 @@ public final class UwsgiRequestMapping
         String path = asUtf8((scriptName == null ? "" : scriptName) + (pathInfo == null ? "" : pathInfo));
         String encoded = URIUtil.encodePath(path.startsWith("/") ? path : "/" + path);
         String query = cgi.queryString;
-        return query == null || query.isEmpty() ? encoded : encoded + "?" + asUtf8(query);
+        if (query == null || query.isEmpty())
+            return encoded;
+        query = asUtf8(query);
+        checkTarget("QUERY_STRING", query);
+        return encoded + "?" + query;
+    }
+
+    /**
+     * A request line splits at spaces and ends at CR LF: a target with a space or a control character is one Jetty's
+     * HTTP parser would have rejected, so it is rejected here too rather than passed on as a path.
+     */
+    private static void checkTarget(String name, String target)
+    {
+        for (int i = 0; i < target.length(); i++)
+        {
+            char c = target.charAt(i);
+            if (c <= ' ' || c == 0x7F)
+                throw new UwsgiException(name + ": '" + target.replaceAll("\\p{Cntrl}", "?") + "' has " + String.format("0x%02x", (int)c) +
+                    " at " + i + " (expected: no spaces or control characters)");
+        }
     }
 
     private static String asUtf8(String isoBytes)
