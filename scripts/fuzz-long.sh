@@ -21,7 +21,7 @@ mkdir -p "$module/target"
 : > "$heap"
 # libFuzzer takes the last value of a flag: these come after the test's own maxDuration.
 mvn -B -ntp -Pfuzz -pl "$module" -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false -Dfuzz.test="$target" \
+  -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false -Dfuzz.test="$target" -Dfuzz.timeout=24h \
   -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-runs="$runs" -Djazzer.internal.arg.2=-max_total_time=0 \
   -Djazzer.internal.arg.3=-print_final_stats=1 &
 maven=$!
