@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The long fuzz run of docs/reliability.md: one Jazzer target (a *FuzzTest class) for RUNS inputs, default 10 million,
-# with its heap after GC sampled every minute. New crash inputs land in the target's ...FuzzTestInputs/ resource
+# with its heap after GC sampled every minute (the old generation after a full GC). New crash inputs land in the target's ...FuzzTestInputs/ resource
 # directory, ready to commit with their fix; the corpus Jazzer grows stays in <module>/.cifuzz-corpus (ignored).
 #   nice -n 19 bash scripts/fuzz-long.sh UwsgiParserFuzzTest [RUNS]
 # The last lines of libFuzzer's output ("Done N runs", stat::number_of_executed_units) give the inputs run; the heap
@@ -32,7 +32,8 @@ maven=$!
     for fork in $(for child in $(pgrep -P "$maven" || true); do pgrep -P "$child" java || echo "$child"; done); do
       [ "$(cat "/proc/$fork/comm" 2>/dev/null)" = java ] || continue
       jcmd "$fork" GC.run > /dev/null 2>&1 || continue
-      echo "$(date -u +%H:%M:%S) $(jcmd "$fork" GC.heap_info 2>/dev/null | grep -m1 -E 'heap +total')" >> "$heap"
+      # the old generation right after a full GC: what the run keeps (the young generation refills at once)
+      echo "$(date -u +%H:%M:%S) old generation after GC: $(jstat -gc "$fork" 2>/dev/null | awk 'NR == 2 { printf "%.1f MB", $8 / 1024 }')" >> "$heap"
     done
   done
 ) &
