@@ -7,4 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/check-repository.sh
 bash scripts/install-system-deps.sh
-exec mvn -B -ntp verify "$@"
+# -Pfuzz: every parser of outside input is fuzzed for 15 s on top of replaying its corpus (docs/reliability.md)
+exec mvn -B -ntp -Pfuzz verify "$@"

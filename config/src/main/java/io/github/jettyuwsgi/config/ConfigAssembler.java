@@ -600,6 +600,7 @@ final class ConfigAssembler
      */
     void configure()
     {
+        int inherited = 0;
         for (int i = 0; i < entries.size(); i++)
         {
             Entry entry = entries.get(i);
@@ -610,6 +611,9 @@ final class ConfigAssembler
                 case "inherit" ->
                 {
                     entry.configured = true;
+                    // an inherited file that (through its includes) inherits itself again would add entries for ever
+                    if (++inherited > MAX_INCLUDE_DEPTH)
+                        throw ConfigException.at(entry.origin, "inherit: more than " + MAX_INCLUDE_DEPTH + " files inherited (expected: fewer; an inherit cycle?)");
                     loadTemplate(required("inherit", entry.value, entry.origin), entry.origin);
                 }
                 case "declare-option2" ->

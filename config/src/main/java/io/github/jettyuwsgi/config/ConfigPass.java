@@ -21,6 +21,13 @@ final class ConfigPass
      * uWSGI would loop forever on {@code a = x%(a)}; we stop after this many replacements in one value.
      */
     static final int MAX_REPLACEMENTS = 10_000;
+    /** Far beyond any real value (an {@code @(file)} of a certificate is a few KB); bounds memory per value. */
+    static final int MAX_VALUE_LENGTH = 1 << 20;
+    /**
+     * Characters copied while expanding one value: each replacement copies the whole value, so without this bound a
+     * value that refers to itself costs quadratic time, and one that refers to a long value exponential memory.
+     */
+    static final long MAX_COPIED = 16L << 20;
 
     private ConfigPass()
     {
@@ -36,6 +43,7 @@ final class ConfigPass
         int depth = 0;
         int keyStart = -1;
         int replacements = 0;
+        long copied = 0;
         for (int j = 0; j < value.length(); j++)
         {
             char c = value.charAt(j);
@@ -78,6 +86,11 @@ final class ConfigPass
                             throw ConfigException.at(origin, "more than " + MAX_REPLACEMENTS + " " + symbol +
                                 "(...) replacements in one value: a placeholder refers to itself?");
                         value = value.substring(0, keyStart - 2) + replacement + value.substring(keyEnd + 1);
+                        copied += value.length();
+                        if (value.length() > MAX_VALUE_LENGTH || copied > MAX_COPIED)
+                            throw ConfigException.at(origin, symbol + "(...) expansion: " + value.length() + " characters after " + replacements +
+                                " replacements, " + copied + " copied (expected: at most " + MAX_VALUE_LENGTH + " and " + MAX_COPIED +
+                                "; a placeholder that refers to itself or multiplies?)");
                         // uWSGI sets j = 0 and its loop then increments it: the scan resumes at index 1
                         j = 0;
                     }

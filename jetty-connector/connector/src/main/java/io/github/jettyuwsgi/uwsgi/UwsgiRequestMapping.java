@@ -97,12 +97,21 @@ public final class UwsgiRequestMapping
         HttpScheme scheme = secure ? HttpScheme.HTTPS : HttpScheme.HTTP;
         HostPortHttpField authority = authority(cgi.httpHost, cgi.serverName, cgi.serverPort);
 
-        HttpURI uri = HttpURI.build()
-            .scheme(scheme)
-            .host(authority == null ? null : authority.getHost())
-            .port(authority == null ? -1 : authority.getPort())
-            .pathQuery(pathQuery(cgi))
-            .asImmutable();
+        String pathQuery = pathQuery(cgi);
+        HttpURI uri;
+        try
+        {
+            uri = HttpURI.build()
+                .scheme(scheme)
+                .host(authority == null ? null : authority.getHost())
+                .port(authority == null ? -1 : authority.getPort())
+                .pathQuery(pathQuery)
+                .asImmutable();
+        }
+        catch (IllegalArgumentException x) // a bad %-escape: Jetty's HTTP connection answers 400 "Bad URI" for it too
+        {
+            throw new UwsgiException("request target: '" + pathQuery + "' (expected: a valid URI path and query; " + x.getMessage() + ")", x);
+        }
 
         String protocol = cgi.protocol;
         if (protocol == null || protocol.isEmpty())
@@ -122,6 +131,8 @@ public final class UwsgiRequestMapping
 
     private static void checkToken(String name, String value)
     {
+        if (value.isEmpty())
+            throw new UwsgiException(name + ": empty (expected: an HTTP token)");
         for (int i = 0; i < value.length(); i++)
         {
             char c = value.charAt(i);
@@ -241,8 +252,11 @@ public final class UwsgiRequestMapping
     {
         if (value == null || value.isEmpty() || value.length() > 5)
             return -1;
+        // the leading digits, as before; StringUtil.toInt would throw for a value that starts with none
+        if (value.charAt(0) < '0' || value.charAt(0) > '9')
+            return -1;
         int port = StringUtil.toInt(value, 0);
-        return port > 0 && port <= 0xFFFF && Character.isDigit(value.charAt(0)) ? port : -1;
+        return port > 0 && port <= 0xFFFF ? port : -1;
     }
 
     private static String pathQuery(CgiVars cgi)
@@ -253,6 +267,7 @@ public final class UwsgiRequestMapping
             // Vars are bytes read as ISO-8859-1; a client may have sent raw UTF-8 in its request line, which Jetty's
             // HTTP parser would read as UTF-8, so do the same.
             requestUri = asUtf8(requestUri);
+            checkTarget("REQUEST_URI", requestUri);
             if (requestUri.startsWith("/") || requestUri.equals("*"))
                 return requestUri;
             // absolute-form (a request line with "http://host/path"): keep its path and query only
@@ -269,7 +284,26 @@ public final class UwsgiRequestMapping
         String path = asUtf8((scriptName == null ? "" : scriptName) + (pathInfo == null ? "" : pathInfo));
         String encoded = URIUtil.encodePath(path.startsWith("/") ? path : "/" + path);
         String query = cgi.queryString;
-        return query == null || query.isEmpty() ? encoded : encoded + "?" + asUtf8(query);
+        if (query == null || query.isEmpty())
+            return encoded;
+        query = asUtf8(query);
+        checkTarget("QUERY_STRING", query);
+        return encoded + "?" + query;
+    }
+
+    /**
+     * A request line splits at spaces and ends at CR LF: a target with a space or a control character is one Jetty's
+     * HTTP parser would have rejected, so it is rejected here too rather than passed on as a path.
+     */
+    private static void checkTarget(String name, String target)
+    {
+        for (int i = 0; i < target.length(); i++)
+        {
+            char c = target.charAt(i);
+            if (c <= ' ' || c == 0x7F)
+                throw new UwsgiException(name + ": '" + target.replaceAll("\\p{Cntrl}", "?") + "' has " + String.format("0x%02x", (int)c) +
+                    " at " + i + " (expected: no spaces or control characters)");
+        }
     }
 
     private static String asUtf8(String isoBytes)
@@ -292,6 +326,7 @@ public final class UwsgiRequestMapping
             if (!name.startsWith("HTTP_") || name.length() == 5)
                 continue;
             String value = vars.value(i);
+            checkField(name, value);
             HttpHeader header = KNOWN_HEADERS.get(name);
             if (header == null)
             {
@@ -333,10 +368,25 @@ public final class UwsgiRequestMapping
             }
         }
         if (cgiContentType)
+        {
+            checkField("CONTENT_TYPE", contentType);
             fields.add(field(HttpHeader.CONTENT_TYPE, contentType));
+        }
         String contentLength = cgi.contentLength;
         if (framing.kind() != BodyFraming.Kind.CHUNKED && contentLength != null && !contentLength.isEmpty())
             fields.add(new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, framing.contentLength()));
+    }
+
+    /**
+     * A header var must make a field that Jetty's HTTP parser would have accepted in a head: a token for a name, and no
+     * CR, LF, NUL or other control character but tab in a value (a frontend sends neither; a forged packet could).
+     */
+    private static void checkField(String varName, String value)
+    {
+        if (varName.startsWith("HTTP_"))
+            checkToken(varName, varName.substring(5));
+        if (!HttpTokens.isLegalFieldValue(value))
+            throw new UwsgiException(varName + ": value '" + value.replaceAll("\\p{Cntrl}", "?") + "' (expected: no control characters but tab)");
     }
 
     /**

@@ -1,0 +1,134 @@
+package io.github.jettyuwsgi.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Coverage-guided fuzzing of the uWSGI configuration loader. One input is up to three files, split at {@code "\n--8<--\n"}:
+ * {@code main.ini} (or {@code main.json} when it starts with a brace), {@code inc.ini} and {@code data.txt}, written
+ * to a directory of their own, so that {@code @(file)}, {@code ini = inc.ini}, {@code for-readline} and
+ * {@code if-exists} read the real file system. Magic variables, placeholders, math and logic blocks all run. Only
+ * {@link ConfigException} may escape, and no input makes the loader allocate more than a fixed budget: a loop count,
+ * a chain of placeholders or an include cycle is bounded by the loader, never by the heap.
+ */
+public class UwsgiConfigFuzzTest
+{
+    private static final String SEPARATOR = "\n--8<--\n";
+    /** Far beyond any real configuration (uWSGI's own are a few KB), far below what would hurt a launcher's start. */
+    private static final long MAX_ALLOCATED_BYTES = 256L * 1024 * 1024;
+    private static final Path DIRECTORY = directory();
+
+    private static Path directory()
+    {
+        try
+        {
+            Path directory = Files.createTempDirectory("uwsgi-config-fuzz").toRealPath();
+            directory.toFile().deleteOnExit();
+            return directory;
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    static Stream<Arguments> seeds()
+    {
+        return Stream.of(
+            String.join("\n", "[uwsgi]", "socket = 127.0.0.1:%(port)", "port = 3031", "threads = %(%k + 1)",
+                "print = %o %x %n %d %c %h %v %k", "ini = inc.ini", "set-placeholder = a=%(b)", "b = x%(c)", "c = %d"),
+            String.join("\n", "[uwsgi]", "for = a b c", "print = %(_)", "endfor =", "for-times = 3", "print = t%(_)",
+                "endfor =", "if-env = HOME", "print = home %(_)", "endif =", "if-exists = data.txt", "print = yes",
+                "endif =", "for-readline = data.txt", "print = line %(_)", "endfor =") + SEPARATOR + "[uwsgi]\nx = 1\n"
+                + SEPARATOR + "one\ntwo\n",
+            String.join("\n", "[uwsgi]", "a = xxxxxxxxxxxxxxxx", "b = %(a)%(a)%(a)%(a)%(a)%(a)%(a)%(a)",
+                "c = %(b)%(b)%(b)%(b)%(b)%(b)%(b)%(b)", "d = %(c)%(c)%(c)%(c)%(c)%(c)%(c)%(c)",
+                "e = %(d)%(d)%(d)%(d)%(d)%(d)%(d)%(d)", "print = %(e)"),
+            String.join("\n", "[uwsgi]", "env = X=$(HOME)", "inherit = inc.ini", "module = @(data.txt)",
+                "processes = %(2 * 3)", "if-opt = processes=6", "print = six", "endif =") + SEPARATOR + "[uwsgi]\nini = main.ini\n",
+            "{\"uwsgi\": {\"socket\": [\":3031\", \":3032\"], \"master\": true, \"processes\": 4, \"print\": \"%(socket)\"}}",
+            "[uwsgi]\n%(\n\\\n;\n[\nfor=\n").map(text -> Arguments.of((Object)text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @MethodSource("seeds")
+    @DictionaryEntries({"[uwsgi]", "%(", ")", "$(", "@(", "%k", "%d", "%o", "%x", "%n", "for =", "for-times =",
+        "for-readline =", "endfor =", "if-env =", "if-exists =", "if-opt =", "endif =", "ini =", "json =",
+        "inherit =", "set-placeholder =", "\\x0a--8<--\\x0a", "inc.ini", "main.ini", "data.txt", " + ", " * ", "2147483647"})
+    @FuzzTest(maxDuration = "15s")
+    public void load(byte[] input)
+    {
+        List<String> files = split(new String(input, StandardCharsets.UTF_8));
+        String main = files.get(0).stripLeading().startsWith("{") ? "main.json" : "main.ini";
+        write("main.ini", main.equals("main.ini") ? files.get(0) : "");
+        write("main.json", main.equals("main.json") ? files.get(0) : "{}");
+        write("inc.ini", files.size() > 1 ? files.get(1) : "");
+        write("data.txt", files.size() > 2 ? files.get(2) : "");
+
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("HOME", "/root");
+        environment.put("FOO", "bar");
+        HostFacts facts = new HostFacts(DIRECTORY, environment, "vm", 2, 0, "root", 0, "root", 1_700_000_000_123_456L,
+            "2.0.21-debian", "/usr/bin/uwsgi-core", false);
+        long before = allocatedBytes();
+        try
+        {
+            UwsgiConfig config = new UwsgiConfigLoader(facts).load(main.equals("main.json") ? "--json" : "--ini", main);
+            config.showConfig();
+        }
+        catch (ConfigException x)
+        {
+            // a configuration error, with its source and line
+        }
+        long allocated = allocatedBytes() - before;
+        assertTrue(allocated <= MAX_ALLOCATED_BYTES, "loading allocated " + allocated + " bytes for " + input.length + " input bytes");
+    }
+
+    private static List<String> split(String text)
+    {
+        List<String> parts = new ArrayList<>();
+        int from = 0;
+        while (parts.size() < 2)
+        {
+            int at = text.indexOf(SEPARATOR, from);
+            if (at < 0)
+                break;
+            parts.add(text.substring(from, at));
+            from = at + SEPARATOR.length();
+        }
+        parts.add(text.substring(from));
+        return parts;
+    }
+
+    private static void write(String name, String content)
+    {
+        try
+        {
+            Files.writeString(DIRECTORY.resolve(name), content, StandardCharsets.UTF_8);
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    private static long allocatedBytes()
+    {
+        return ((com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+}

@@ -1,0 +1,194 @@
+package io.github.jettyuwsgi.uwsgi;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiException;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.jettyuwsgi.captures.Captures;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Coverage-guided fuzzing of {@link UwsgiRequestMapping}, with Jetty's own {@link HttpParser} as the oracle. The input is
+ * a vars block (the seeds are the captured packets' vars blocks); a block that decodes is mapped, and only
+ * {@link UwsgiException} may escape. A request the mapping yields is written back as the HTTP/1.x head a client would
+ * have sent for it, and that head must be one Jetty's HTTP parser accepts and reads as the same request: the same
+ * method, the same target (path, canonical path, query and URI violations, so that {@code ..} segments and encoded
+ * separators are judged downstream as for HTTP), and the same header fields. CR, LF or NUL in a name or a value, a
+ * method that is no token, an absolute-URI trick: any of them would make the head differ or be rejected.
+ */
+public class UwsgiRequestMappingFuzzTest
+{
+    private static final InetSocketAddress PEER = InetSocketAddress.createUnresolved("127.0.0.1", 40000);
+
+    static Stream<Arguments> varsBlocks()
+    {
+        return Captures.requestPackets().stream().map(name ->
+        {
+            byte[] packet = Captures.read(name);
+            int datasize = (packet[1] & 0xFF) | (packet[2] & 0xFF) << 8;
+            return Arguments.of((Object)Arrays.copyOfRange(packet, 4, 4 + datasize));
+        });
+    }
+
+    @MethodSource("varsBlocks")
+    @DictionaryEntries({"REQUEST_METHOD", "REQUEST_URI", "PATH_INFO", "SCRIPT_NAME", "QUERY_STRING", "HTTP_HOST",
+        "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "HTTP_TRANSFER_ENCODING", "CONTENT_LENGTH", "HTTPS",
+        "UWSGI_SCHEME", "HTTP_COOKIE", "HTTP_X_", "http://", "https://", "/../", "/..;/", "%2e%2e", "%2F", "%00",
+        "\\x0d\\x0a", "\\x00", "HTTP/1.1", "HTTP/1.0", "*", "@", "//", "?", "#"})
+    @FuzzTest(maxDuration = "15s")
+    public void map(byte[] varsBlock)
+    {
+        UwsgiVars vars;
+        UwsgiRequest request;
+        try
+        {
+            vars = UwsgiParser.decodeVars(varsBlock, 0, varsBlock.length);
+            request = UwsgiRequestMapping.map(vars, PEER);
+        }
+        catch (UwsgiException x)
+        {
+            return; // answered 400
+        }
+        MetaData.Request mapped = request.metaData();
+        byte[] bytes = head(mapped);
+        String head = new String(bytes, StandardCharsets.ISO_8859_1);
+        Parsed parsed = Parsed.of(bytes);
+        if (parsed.failure != null)
+        {
+            // The uwsgi hop carries SERVER_NAME in place of Host, and Jetty's HttpChannel needs none: not a defect.
+            if (parsed.failure.getReason() != null && parsed.failure.getReason().contains("No Host") && mapped.getHttpFields().get("Host") == null)
+                return;
+            fail("vars " + vars + " mapped to a request Jetty's HTTP parser rejects (" + parsed.failure.getCode() + " " + parsed.failure.getReason() + "):\n" + head);
+        }
+        assertEquals(mapped.getMethod(), parsed.method, head);
+        HttpURI mappedUri = mapped.getHttpURI();
+        HttpURI parsedUri = HttpURI.build(parsed.method, parsed.target);
+        assertEquals(mappedUri.getPath(), parsedUri.getPath(), head);
+        assertEquals(mappedUri.getCanonicalPath(), parsedUri.getCanonicalPath(), head);
+        assertEquals(mappedUri.getQuery(), parsedUri.getQuery(), head);
+        assertEquals(Set.copyOf(mappedUri.getViolations()), Set.copyOf(parsedUri.getViolations()), head);
+        List<String> mappedFields = new ArrayList<>();
+        for (HttpField field : mapped.getHttpFields())
+        {
+            mappedFields.add(field.getName().toLowerCase(Locale.ENGLISH) + ": " + field.getValue().strip());
+        }
+        assertEquals(mappedFields, parsed.fields, head);
+    }
+
+    /**
+     * The head a client would have sent for the request: what the frontend read before it built the vars. The target
+     * is written as UTF-8 and the fields as ISO-8859-1, the way Jetty's HTTP parser reads each of them.
+     */
+    private static byte[] head(MetaData.Request request)
+    {
+        HttpURI uri = request.getHttpURI();
+        String target = uri.getPathQuery();
+        String line = request.getMethod() + ' ' + (target == null || target.isEmpty() ? "/" : target) + ' ' + request.getHttpVersion().asString() + "\r\n";
+        StringBuilder fields = new StringBuilder();
+        for (HttpField field : request.getHttpFields())
+        {
+            fields.append(field.getName()).append(": ").append(field.getValue()).append("\r\n");
+        }
+        fields.append("\r\n");
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+        head.writeBytes(fields.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return head.toByteArray();
+    }
+
+    /** What Jetty's HTTP parser read from a head. */
+    private static final class Parsed implements HttpParser.RequestHandler
+    {
+        String method;
+        String target;
+        final List<String> fields = new ArrayList<>();
+        HttpException failure;
+        boolean complete;
+
+        static Parsed of(byte[] head)
+        {
+            Parsed parsed = new Parsed();
+            HttpParser parser = new HttpParser(parsed, 1024 * 1024);
+            ByteBuffer buffer = ByteBuffer.wrap(head);
+            while (buffer.hasRemaining() && !parsed.complete && parsed.failure == null)
+            {
+                if (!parser.parseNext(buffer) && !buffer.hasRemaining())
+                    break;
+            }
+            if (!parsed.complete && parsed.failure == null)
+                parsed.failure = new HttpException.RuntimeException(400, "head not complete in state " + parser.getState());
+            return parsed;
+        }
+
+        @Override
+        public void startRequest(String method, String uri, HttpVersion version)
+        {
+            this.method = method;
+            this.target = uri;
+        }
+
+        @Override
+        public void parsedHeader(HttpField field)
+        {
+            fields.add(field.getName().toLowerCase(Locale.ENGLISH) + ": " + (field.getValue() == null ? "" : field.getValue().strip()));
+        }
+
+        @Override
+        public boolean headerComplete()
+        {
+            complete = true;
+            return true;
+        }
+
+        @Override
+        public boolean content(ByteBuffer item)
+        {
+            return false;
+        }
+
+        @Override
+        public boolean contentComplete()
+        {
+            return false;
+        }
+
+        @Override
+        public boolean messageComplete()
+        {
+            return true;
+        }
+
+        @Override
+        public void earlyEOF()
+        {
+        }
+
+        @Override
+        public void badMessage(HttpException failure)
+        {
+            this.failure = failure;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The long fuzz run of docs/reliability.md: one Jazzer target (a *FuzzTest class) for RUNS inputs, default 10 million,
+# with its heap after GC sampled every minute (the old generation after a full GC). New crash inputs land in the target's ...FuzzTestInputs/ resource
+# directory, ready to commit with their fix; the corpus Jazzer grows stays in <module>/.cifuzz-corpus (ignored).
+#   nice -n 19 bash scripts/fuzz-long.sh UwsgiParserFuzzTest [RUNS]
+# The last lines of libFuzzer's output ("Done N runs", stat::number_of_executed_units) give the inputs run; the heap
+# samples go to <module>/target/fuzz-heap-<target>.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:?usage: fuzz-long.sh TARGET [RUNS]}
+runs=${2:-10000000}
+case "$target" in
+  UwsgiParserFuzzTest|UwsgiRequestMappingFuzzTest|ChunkedBodyDecoderFuzzTest) module=jetty-connector/connector ;;
+  UwsgiConfigFuzzTest) module=jetty-connector/uwsgi-config ;;
+  HttpStatsConnectionFuzzTest|SubscriptionParserFuzzTest) module=jetty-connector/launcher ;;
+  GatewayValidatorFuzzTest) module=adapter ;;
+  *) echo "fuzz-long.sh: target $target (expected: one of the *FuzzTest classes listed in docs/reliability.md)" >&2; exit 2 ;;
+esac
+heap="$module/target/fuzz-heap-$target.txt"
+mkdir -p "$module/target"
+: > "$heap"
+# libFuzzer takes the last value of a flag: these come after the test's own maxDuration.
+mvn -B -ntp -Pfuzz -pl "$module" -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false -Dfuzz.test="$target" -Dfuzz.timeout=24h \
+  -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-runs="$runs" -Djazzer.internal.arg.2=-max_total_time=0 \
+  -Djazzer.internal.arg.3=-print_final_stats=1 &
+maven=$!
+(
+  while kill -0 "$maven" 2>/dev/null; do
+    sleep 60
+    # surefire starts its JVM through sh -c: the fork is a child or a grandchild of Maven's JVM
+    for fork in $(for child in $(pgrep -P "$maven" || true); do pgrep -P "$child" java || echo "$child"; done); do
+      [ "$(cat "/proc/$fork/comm" 2>/dev/null)" = java ] || continue
+      jcmd "$fork" GC.run > /dev/null 2>&1 || continue
+      # the old generation right after a full GC: what the run keeps (the young generation refills at once)
+      echo "$(date -u +%H:%M:%S) old generation after GC: $(jstat -gc "$fork" 2>/dev/null | awk 'NR == 2 { printf "%.1f MB", $8 / 1024 }')" >> "$heap"
+    done
+  done
+) &
+wait "$maven"
