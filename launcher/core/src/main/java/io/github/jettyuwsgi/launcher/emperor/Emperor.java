@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.jettyuwsgi.launcher.Launcher;
+import io.github.jettyuwsgi.launcher.process.Signals;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.process.PidFile;
 import org.eclipse.jetty.util.Callback;
@@ -30,7 +31,6 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.util.thread.ShutdownThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * uWSGI's emperor for the launcher ({@code --emperor DIR}), run by {@link Launcher} instead of a server: it watches
@@ -124,7 +124,7 @@ public final class Emperor extends ContainerLifeCycle
             return Launcher.EXIT_FAILURE;
         }
         // the JVM's own SIGHUP handler would exit; uWSGI's emperor reloads every vassal
-        Signal.handle(new Signal("HUP"), signal -> emperor.reloadAll());
+        Signals.onHangUp(emperor::reloadAll);
         emperor.join();
         return 0;
     }

@@ -5,9 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 import io.github.jettyuwsgi.launcher.Launcher;
+import io.github.jettyuwsgi.launcher.process.Signals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * The main class of a vassal's JVM, started by {@link VassalCommand}: the plain {@link Launcher} with the two things
@@ -37,7 +37,7 @@ public final class VassalMain
     public static void main(String[] args)
     {
         // replaced by the launcher's Reloader once the server has started
-        Signal.handle(new Signal("HUP"), signal ->
+        Signals.onHangUp(() ->
         {
             LOG.info("[vassal] SIGHUP while starting: exiting so that the emperor starts this vassal again with its changed file");
             System.exit(EXIT_RESTART);

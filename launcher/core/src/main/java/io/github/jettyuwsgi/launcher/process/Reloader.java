@@ -26,7 +26,6 @@ import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * uWSGI's graceful reload for the running launcher: on SIGHUP, or when a {@code touch-reload} file's modification
@@ -69,7 +68,7 @@ public final class Reloader
      */
     public void install()
     {
-        Signal.handle(new Signal("HUP"), signal -> requestReload("SIGHUP"));
+        Signals.onHangUp(() -> requestReload("SIGHUP"));
         rememberTouchFiles();
         Thread watcher = new Thread(this::watchTouchFiles, "jetty-uwsgi-touch-reload");
         watcher.setDaemon(true);
