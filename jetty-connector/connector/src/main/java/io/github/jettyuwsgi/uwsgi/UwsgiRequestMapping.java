@@ -271,7 +271,15 @@ public final class UwsgiRequestMapping
             if (requestUri.startsWith("/") || requestUri.equals("*"))
                 return requestUri;
             // absolute-form (a request line with "http://host/path"): keep its path and query only
-            HttpURI absolute = HttpURI.from(requestUri);
+            HttpURI absolute;
+            try
+            {
+                absolute = HttpURI.from(requestUri);
+            }
+            catch (IllegalArgumentException x) // a bad %-escape, as in origin-form: 400, as over Jetty's HTTP connection
+            {
+                throw new UwsgiException("REQUEST_URI: '" + requestUri + "' (expected: a valid absolute-form request target; " + x.getMessage() + ")", x);
+            }
             String pathQuery = absolute.getPathQuery();
             if (absolute.getScheme() == null || pathQuery == null)
                 throw new UwsgiException("REQUEST_URI: '" + requestUri + "' (expected: an origin-form or absolute-form request target)");
