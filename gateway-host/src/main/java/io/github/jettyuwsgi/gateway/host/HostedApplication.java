@@ -61,7 +61,6 @@ public final class HostedApplication implements GatewayApplication, AutoCloseabl
     private final Server server;
     private final LocalConnector connector;
     private final HttpConfiguration httpConfiguration;
-    private final HttpChannel.Factory channelFactory = new HttpChannel.DefaultFactory();
 
     /**
      * @param handler what serves the requests: a {@code WebAppContext}, a {@code ServletContextHandler}, any Jetty
@@ -147,11 +146,11 @@ public final class HostedApplication implements GatewayApplication, AutoCloseabl
         }
 
         InProcessExchange exchange = new InProcessExchange(connector, httpConfiguration, request, environ.input(), startResponse);
-        HttpChannel channel = channelFactory.newHttpChannel(exchange);
-        exchange.attach(channel);
-        channel.setHttpStream(exchange);
-        Runnable task = channel.onRequest(request.metaData());
-        channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.asMap());
+        Runnable task = request.dispatch(exchange, channel ->
+        {
+            exchange.attach(channel);
+            return exchange;
+        });
         task.run();
         try
         {

@@ -1,17 +1,21 @@
 package io.github.jettyuwsgi.uwsgi;
 
 import java.net.InetSocketAddress;
+import java.util.function.Function;
 
 import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpStream;
 
 /**
  * One uwsgi packet's vars, read as the HTTP request the frontend received: the output of {@link UwsgiRequestMapping}.
  *
- * <p>The connection hands {@link #metaData()} to Jetty's {@code HttpChannel} and answers Jetty's connection questions
- * (remote address, secure, protocol) from the other fields; the in-process gateway bridge uses the same record, so both
- * paths see one request the same way.</p>
+ * <p>{@link #dispatch} puts it into Jetty, the one way both the uwsgi connection and the in-process gateway host do
+ * it; they answer Jetty's connection questions (remote address, secure, protocol) from the other fields, so both paths
+ * see one request the same way.</p>
  *
  * @param metaData method, URI (with scheme and authority), version, headers and content length for Jetty
  * @param protocol the request protocol as the client spoke it ({@code SERVER_PROTOCOL}, e.g. {@code HTTP/2.0}); what
@@ -31,4 +35,24 @@ public record UwsgiRequest(
     BodyFraming framing,
     UwsgiVars vars)
 {
+    /** Stateless, so one for every request rather than one per connection. */
+    private static final HttpChannel.Factory CHANNEL_FACTORY = new HttpChannel.DefaultFactory();
+
+    /**
+     * Puts this request into Jetty: a new {@link HttpChannel} for {@code connection}, the stream that carries the
+     * request's body and response, and the vars as the read-only request attribute
+     * {@value UwsgiConnectionFactory#VARS_ATTRIBUTE}.
+     *
+     * @param connection the connection's metadata, answered from this request
+     * @param streamFor makes the stream of the new channel (and may feed it the first content before the request runs)
+     * @return the task that handles the request: run it to call the server's handlers
+     */
+    public Runnable dispatch(ConnectionMetaData connection, Function<HttpChannel, HttpStream> streamFor)
+    {
+        HttpChannel channel = CHANNEL_FACTORY.newHttpChannel(connection);
+        channel.setHttpStream(streamFor.apply(channel));
+        Runnable task = channel.onRequest(metaData);
+        channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.asMap());
+        return task;
+    }
 }

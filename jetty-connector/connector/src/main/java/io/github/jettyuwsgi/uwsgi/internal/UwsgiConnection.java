@@ -558,13 +558,13 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             return;
         }
         request = mapped;
-        HttpChannel channel = CHANNEL_FACTORY.newHttpChannel(this);
-        stream = new HttpStreamOverUwsgi(this, channel);
-        channel.setHttpStream(stream);
-        if (mapped.framing().kind() == BodyFraming.Kind.NONE)
-            stream.onContent(Content.Chunk.EOF);
-        pendingTask = channel.onRequest(mapped.metaData());
-        channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.asMap());
+        pendingTask = mapped.dispatch(this, channel ->
+        {
+            stream = new HttpStreamOverUwsgi(this, channel);
+            if (mapped.framing().kind() == BodyFraming.Kind.NONE)
+                stream.onContent(Content.Chunk.EOF);
+            return stream;
+        });
     }
 
     /**
