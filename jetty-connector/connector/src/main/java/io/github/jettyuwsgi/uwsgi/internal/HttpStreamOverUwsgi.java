@@ -40,7 +40,8 @@ class HttpStreamOverUwsgi implements HttpStream
     {
         this.connection = connection;
         this.channel = channel;
-        this.sender = new ResponseSender(connection);
+        this.sender = new ResponseSender(connection.getEndPoint(), connection.getBufferPool(), connection.isUseOutputDirectByteBuffers(),
+            connection.getHttpConfiguration(), connection::countOut);
     }
 
     HttpChannel getHttpChannel()

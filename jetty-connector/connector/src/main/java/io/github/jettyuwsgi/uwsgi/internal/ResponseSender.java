@@ -1,6 +1,7 @@
 package io.github.jettyuwsgi.uwsgi.internal;
 
 import java.nio.ByteBuffer;
+import java.util.function.LongConsumer;
 
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpFields;
@@ -9,6 +10,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -26,7 +29,11 @@ import org.eclipse.jetty.util.IteratingCallback;
  */
 class ResponseSender extends IteratingCallback
 {
-    private final UwsgiConnection connection;
+    private final EndPoint endPoint;
+    private final ByteBufferPool bufferPool;
+    private final boolean directBuffers;
+    private final HttpConfiguration config;
+    private final LongConsumer bytesWritten;
     private final HttpGenerator generator = new HttpGenerator();
     private MetaData.Response info;
     private boolean head;
@@ -36,10 +43,21 @@ class ResponseSender extends IteratingCallback
     private RetainableByteBuffer header;
     private boolean committed;
 
-    ResponseSender(UwsgiConnection connection)
+    /**
+     * @param endPoint where the response goes
+     * @param bufferPool where the header buffers come from
+     * @param directBuffers whether the header buffers are direct
+     * @param config the response header sizes
+     * @param bytesWritten told the bytes of every write, for the connection's statistics
+     */
+    ResponseSender(EndPoint endPoint, ByteBufferPool bufferPool, boolean directBuffers, HttpConfiguration config, LongConsumer bytesWritten)
     {
         super(true);
-        this.connection = connection;
+        this.endPoint = endPoint;
+        this.bufferPool = bufferPool;
+        this.directBuffers = directBuffers;
+        this.config = config;
+        this.bytesWritten = bytesWritten;
         generator.setPersistent(false);
     }
 
@@ -82,7 +100,6 @@ class ResponseSender extends IteratingCallback
     {
         if (callback == null)
             return Action.IDLE;
-        HttpConfiguration config = connection.getHttpConfiguration();
         while (true)
         {
             ByteBuffer headerBuffer = header == null ? null : header.getByteBuffer();
@@ -93,7 +110,7 @@ class ResponseSender extends IteratingCallback
                 case NEED_HEADER ->
                 {
                     generator.setMaxHeaderBytes(Math.max(config.getMaxResponseHeaderSize(), config.getResponseHeaderSize()));
-                    header = connection.getBufferPool().acquire(config.getResponseHeaderSize(), connection.isUseOutputDirectByteBuffers());
+                    header = bufferPool.acquire(config.getResponseHeaderSize(), directBuffers);
                 }
                 case HEADER_OVERFLOW ->
                 {
@@ -103,7 +120,7 @@ class ResponseSender extends IteratingCallback
                         generator.reset();
                         generator.setPersistent(false);
                         header.release();
-                        header = connection.getBufferPool().acquire(max, connection.isUseOutputDirectByteBuffers());
+                        header = bufferPool.acquire(max, directBuffers);
                     }
                     else
                     {
@@ -117,13 +134,13 @@ class ResponseSender extends IteratingCallback
                         BufferUtil.clear(content);
                     boolean hasHeader = BufferUtil.hasContent(headerBuffer);
                     boolean hasContent = BufferUtil.hasContent(content);
-                    connection.countOut((long)BufferUtil.length(headerBuffer) + BufferUtil.length(content));
+                    bytesWritten.accept((long)BufferUtil.length(headerBuffer) + BufferUtil.length(content));
                     if (hasHeader && hasContent)
-                        connection.getEndPoint().write(this, headerBuffer, content);
+                        endPoint.write(this, headerBuffer, content);
                     else if (hasHeader)
-                        connection.getEndPoint().write(this, headerBuffer);
+                        endPoint.write(this, headerBuffer);
                     else if (hasContent)
-                        connection.getEndPoint().write(this, content);
+                        endPoint.write(this, content);
                     else
                         continue;
                     return Action.SCHEDULED;
