@@ -11,8 +11,8 @@ target=${1:?usage: fuzz-long.sh TARGET [RUNS]}
 runs=${2:-10000000}
 case "$target" in
   UwsgiParserFuzzTest|UwsgiRequestMappingFuzzTest|ChunkedBodyDecoderFuzzTest) module=jetty-connector/connector ;;
-  UwsgiConfigFuzzTest) module=jetty-connector/uwsgi-config ;;
-  HttpStatsConnectionFuzzTest|SubscriptionParserFuzzTest) module=jetty-connector/launcher ;;
+  UwsgiConfigFuzzTest) module=config ;;
+  HttpStatsConnectionFuzzTest|SubscriptionParserFuzzTest) module=launcher/core ;;
   GatewayValidatorFuzzTest) module=adapter ;;
   *) echo "fuzz-long.sh: target $target (expected: one of the *FuzzTest classes listed in docs/reliability.md)" >&2; exit 2 ;;
 esac
