@@ -67,7 +67,7 @@ if [ "$BUILD" = 1 ]; then
 fi
 MAX_SECONDS=$(( (ROUNDS + 1) * ${#TARGETS[@]} * (DURATION + WARMUP + 5) + 600 ))
 echo "run-session-load: starting SessionLoadRig (PostgreSQL + 2 launchers), logs in $IT/target/it-work/session-load"
-java -Dit.launcher.jar="$ROOT/jetty-connector/launcher-dist/target/jetty-uwsgi/jetty-uwsgi-launcher.jar" \
+java -Dit.launcher.jar="$ROOT/launcher/dist/target/jetty-uwsgi/jetty-uwsgi-launcher.jar" \
      -Dit.echo.war="$IT/target/it-wars/echo.war" \
      -Dit.streaming.war="$IT/target/it-wars/streaming.war" \
      -Dit.session-counter.war="$IT/target/it-wars/session-counter.war" \
