@@ -21,11 +21,8 @@ import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpException;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
@@ -569,7 +566,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
 
     /**
      * The vars were complete but describe no valid request: answer 400 through Jetty's error handling (a short page,
-     * never a stack trace), the way Jetty's HTTP connection answers a bad request line.
+     * never a stack trace), the way Jetty's HTTP connection answers a bad request line. There is no request to hand
+     * the channel: {@code HttpChannel.onFailure} makes the stand-in it needs for the error page itself.
      */
     private void badRequest(UwsgiException failure)
     {
@@ -578,7 +576,6 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         stream = new HttpStreamOverUwsgi(this, channel);
         channel.setHttpStream(stream);
         stream.onContent(Content.Chunk.EOF);
-        channel.onRequest(new MetaData.Request("GET", HttpURI.from("/"), HttpVersion.HTTP_1_1, HttpFields.EMPTY, 0));
         pendingTask = channel.onFailure(new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, failure.getMessage()));
     }
 
