@@ -338,8 +338,17 @@ public final class UwsgiRequestMapping
             HttpHeader header = KNOWN_HEADERS.get(name);
             if (header == null)
             {
+                // Header names are case-insensitive: a var in another case (no frontend sends one; a forged packet could)
+                // names the same header, and must get the same treatment (toUpperCase returns the same string when
+                // there is nothing to change).
+                String upper = name.toUpperCase(Locale.ENGLISH);
+                if (upper != name)
+                    header = KNOWN_HEADERS.get(upper);
+            }
+            if (header == null)
+            {
                 // httpoxy: a client "Proxy:" header must never look like a proxy setting to anyone downstream.
-                if (name.equals("HTTP_PROXY"))
+                if (name.equalsIgnoreCase("HTTP_PROXY"))
                     continue;
                 fields.add(new HttpField(headerName(name), value));
                 continue;

@@ -284,6 +284,18 @@ public class UwsgiRequestMappingTest
     }
 
     @Test
+    public void testHeaderVarsInAnotherCaseAreTheSameHeaders()
+    {
+        // no frontend sends these; a forged packet could, and must not get past httpoxy or the body framing rules
+        UwsgiRequest request = map("REQUEST_METHOD", "POST", "REQUEST_URI", "/", "CONTENT_LENGTH", "1",
+            "HTTP_Proxy", "http://attacker:3128", "HTTP_TRANSFEr_ENCODING", "chunked", "HTTP_expect", "100-continue");
+        assertNull(request.metaData().getHttpFields().get("Proxy"));
+        assertNull(request.metaData().getHttpFields().get(HttpHeader.TRANSFER_ENCODING));
+        assertNull(request.metaData().getHttpFields().get(HttpHeader.EXPECT));
+        assertEquals(1, request.metaData().getContentLength());
+    }
+
+    @Test
     public void testUwsgiMagicVarsAndContainerAttributeNamesHaveNoEffect()
     {
         UwsgiRequest request = map("REQUEST_METHOD", "GET", "REQUEST_URI", "/index.jsp",
