@@ -566,20 +566,21 @@ final class ConfigAssembler
      */
     void expand()
     {
+        ConfigPass.Budget budget = new ConfigPass.Budget();
         for (Entry entry : entries)
         {
             if (entry.value != null && !entry.configured)
-                entry.value = ConfigPass.apply(entry.value, '$', facts.environment()::get, entry.origin);
+                entry.value = ConfigPass.apply(entry.value, '$', facts.environment()::get, entry.origin, budget);
         }
         for (Entry entry : entries)
         {
             if (entry.value != null && !entry.configured)
-                entry.value = ConfigPass.apply(entry.value, '@', file -> readAtFile(file, entry.origin), entry.origin);
+                entry.value = ConfigPass.apply(entry.value, '@', file -> readAtFile(file, entry.origin), entry.origin, budget);
         }
         for (Entry entry : entries)
         {
             if (entry.value != null && !entry.configured)
-                entry.value = ConfigPass.apply(entry.value, '%', key -> PlaceholderMath.evaluate(key, this::firstValue), entry.origin);
+                entry.value = ConfigPass.apply(entry.value, '%', key -> PlaceholderMath.evaluate(key, this::firstValue), entry.origin, budget);
         }
     }
 

@@ -24,10 +24,19 @@ final class ConfigPass
     /** Far beyond any real value (an {@code @(file)} of a certificate is a few KB); bounds memory per value. */
     static final int MAX_VALUE_LENGTH = 1 << 20;
     /**
-     * Characters copied while expanding one value: each replacement copies the whole value, so without this bound a
-     * value that refers to itself costs quadratic time, and one that refers to a long value exponential memory.
+     * Characters copied while expanding every value of one configuration: each replacement copies the whole value, so
+     * without this bound a value that refers to itself costs quadratic time, one that refers to a long value exponential
+     * memory, and many values that each stay under the per-value bounds the product of both.
      */
     static final long MAX_COPIED = 16L << 20;
+
+    /**
+     * What the expansions of one configuration have copied so far, shared by all its values and passes.
+     */
+    static final class Budget
+    {
+        private long copied;
+    }
 
     private ConfigPass()
     {
@@ -35,15 +44,16 @@ final class ConfigPass
 
     /**
      * @param hook resolves a key, or returns null to leave it as written
-     * @throws ConfigException when the value keeps growing (a placeholder that refers to itself)
+     * @param budget what this configuration's expansions have copied so far; this one adds to it
+     * @throws ConfigException when the value keeps growing (a placeholder that refers to itself), or the configuration's
+     * expansions copy more than {@link #MAX_COPIED} characters in all
      */
-    static String apply(String value, char symbol, Function<String, String> hook, Origin origin)
+    static String apply(String value, char symbol, Function<String, String> hook, Origin origin, Budget budget)
     {
         int hasSymbol = 0;
         int depth = 0;
         int keyStart = -1;
         int replacements = 0;
-        long copied = 0;
         for (int j = 0; j < value.length(); j++)
         {
             char c = value.charAt(j);
@@ -86,11 +96,11 @@ final class ConfigPass
                             throw ConfigException.at(origin, "more than " + MAX_REPLACEMENTS + " " + symbol +
                                 "(...) replacements in one value: a placeholder refers to itself?");
                         value = value.substring(0, keyStart - 2) + replacement + value.substring(keyEnd + 1);
-                        copied += value.length();
-                        if (value.length() > MAX_VALUE_LENGTH || copied > MAX_COPIED)
+                        budget.copied += value.length();
+                        if (value.length() > MAX_VALUE_LENGTH || budget.copied > MAX_COPIED)
                             throw ConfigException.at(origin, symbol + "(...) expansion: " + value.length() + " characters after " + replacements +
-                                " replacements, " + copied + " copied (expected: at most " + MAX_VALUE_LENGTH + " and " + MAX_COPIED +
-                                "; a placeholder that refers to itself or multiplies?)");
+                                " replacements, " + budget.copied + " copied by this configuration's expansions (expected: at most " + MAX_VALUE_LENGTH +
+                                " and " + MAX_COPIED + "; a placeholder that refers to itself or multiplies?)");
                         // uWSGI sets j = 0 and its loop then increments it: the scan resumes at index 1
                         j = 0;
                     }
