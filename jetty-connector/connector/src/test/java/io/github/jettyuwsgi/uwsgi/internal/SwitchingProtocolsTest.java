@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Timeout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A WebSocket upgrade over uwsgi, end to end in a real Jetty with Jetty's own WebSocket server: the client sends nginx's
@@ -78,10 +77,7 @@ public class SwitchingProtocolsTest
     {
         try
         {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!bufferPool.getLeaks().isEmpty() && System.nanoTime() < deadline)
-                Thread.sleep(50);
-            assertTrue(bufferPool.getLeaks().isEmpty(), "buffer leaks: " + bufferPool.dumpLeaks());
+            BufferLeaks.assertNone(bufferPool);
         }
         finally
         {

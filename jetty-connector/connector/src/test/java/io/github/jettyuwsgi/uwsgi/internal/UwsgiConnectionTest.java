@@ -100,10 +100,7 @@ public class UwsgiConnectionTest
     {
         try
         {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!bufferPool.getLeaks().isEmpty() && System.nanoTime() < deadline)
-                Thread.sleep(50);
-            assertTrue(bufferPool.getLeaks().isEmpty(), "buffer leaks: " + bufferPool.dumpLeaks());
+            BufferLeaks.assertNone(bufferPool);
         }
         finally
         {
