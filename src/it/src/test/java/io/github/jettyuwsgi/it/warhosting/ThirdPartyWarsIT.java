@@ -80,7 +80,9 @@ class ThirdPartyWarsIT
             .option("--mount", "/simple=" + wars.resolve("jetty-ee10-demo-simple-webapp.war"))
             .option("--mount", "/async=" + wars.resolve("jetty-ee10-demo-async-rest-webapp.war"))
             .option("--realm", "Test Realm=" + realm)
-            .option("--jetty-module", "servlets"));
+            .option("--jetty-module", "servlets")
+            // Jetty's own worker name, so that session ids read as in jetty-home (node0...): SESSION_ID below
+            .option("--session-worker", "node0"));
     }
 
     private static void copyResource(String name, Path directory) throws IOException
