@@ -102,10 +102,7 @@ response = function(status, headers, body)
 end
 LUA
 
-to_ms()
-{
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
-}
+source "$IT/load/wrk-results.sh"
 
 run_wrk()
 {
@@ -127,19 +124,11 @@ for round in $(seq 1 "$ROUNDS"); do
   for target in "${TARGETS[@]}"; do
     out="$WORK/run-$round-$target.txt"
     run_wrk "$target" "$DURATION" "$out"
-    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-    errors=$(awk '/Socket errors:/ { gsub(/,/, ""); s += $4 + $6 + $8 + $10 } /Non-2xx or 3xx responses:/ { s += $5 } END { print s + 0 }' "$out")
+    read -r _ rps p50 p99 errors <<<"$(wrk_summary "$out")"
     echo "$target $round $rps $p50 $p99 $errors" >>"$WORK/runs.txt"
     printf 'run-session-load: round %d/%d %-7s %10.1f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d\n' "$round" "$ROUNDS" "$target" "$rps" "$p50" "$p99" "$errors"
   done
 done
-
-median()
-{
-  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 mkdir -p "$(dirname "$RESULTS")"
 {

@@ -1,4 +1,4 @@
-# Reading wrk's output, shared by src/it/load/run-load.sh and benchmarks/load/run-bench.sh (sourced).
+# Reading wrk's output, shared by src/it/load/run-load.sh, run-session-load.sh and benchmarks/load/run-bench.sh (sourced).
 
 # wrk prints latencies as 812.00us, 1.23ms or 1.05s; the tables use milliseconds.
 to_ms()
