@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 
 import io.github.jettyuwsgi.gateway.Environ;
@@ -25,7 +27,8 @@ import jakarta.servlet.http.MappingMatch;
  * {@link GatewayServlet}. SCRIPT_NAME and PATH_INFO are cut from the <em>raw</em> request URI at the boundary the
  * servlet mapping gives (context path, plus the servlet path for {@code /x/*}, exact and extension mappings), then
  * percent-decoded bytewise into latin-1 chars; {@code getPathInfo()} is not used because the container decodes it
- * with its own charset and drops path parameters inconsistently. Repeated headers are joined with {@code ", "},
+ * with its own charset and drops path parameters inconsistently. PATH_INFO is then what nginx passes to uWSGI
+ * ({@code $document_uri}): dot segments removed after decoding, {@code ;parameters} kept. Repeated headers are joined with {@code ", "},
  * Cookie with {@code "; "}; {@code Proxy} is dropped (httpoxy) and so are header names with {@code _}, which would
  * be indistinguishable from their {@code -} twin once turned into {@code HTTP_*} keys.</p>
  * <p>The raw servlet request is not put in the environ: middleware may rewrite the environ, and an application
@@ -114,7 +117,7 @@ public final class ServletEnviron
         }
         String rest = uri.substring(contextPath.length());
         int split = splitIndex(rest, request.getHttpServletMapping());
-        return new String[]{decode(contextPath + rest.substring(0, split)), decode(rest.substring(split))};
+        return new String[]{decode(contextPath + rest.substring(0, split)), pathInfo(rest.substring(split))};
     }
 
     private static int splitIndex(String rest, HttpServletMapping mapping)
@@ -136,6 +139,47 @@ public final class ServletEnviron
             index = next;
         }
         return index;
+    }
+
+    /**
+     * @param rawPathInfo the raw rest of the path after SCRIPT_NAME
+     * @return it percent-decoded into bytes-as-chars, then without {@code .} and {@code ..} segments, as nginx
+     * normalizes the path it passes as PATH_INFO ({@code /a%2F..%2Fb} is {@code /b} there too)
+     */
+    static String pathInfo(String rawPathInfo)
+    {
+        return removeDotSegments(Latin1.decodePath(rawPathInfo));
+    }
+
+    /** RFC 3986 section 5.2.4 on a path that starts with "/" or is empty; ".." never climbs above the start. */
+    static String removeDotSegments(String path)
+    {
+        if (path.isEmpty() || (!path.contains("/.") && !path.equals(".")))
+            return path;
+        List<String> kept = new ArrayList<>();
+        String[] segments = path.split("/", -1);
+        for (int i = 1; i < segments.length; i++)
+        {
+            String segment = segments[i];
+            boolean last = i == segments.length - 1;
+            if (segment.equals("."))
+            {
+                if (last)
+                    kept.add("");
+            }
+            else if (segment.equals(".."))
+            {
+                if (!kept.isEmpty())
+                    kept.remove(kept.size() - 1);
+                if (last)
+                    kept.add("");
+            }
+            else
+            {
+                kept.add(segment);
+            }
+        }
+        return "/" + String.join("/", kept);
     }
 
     /**

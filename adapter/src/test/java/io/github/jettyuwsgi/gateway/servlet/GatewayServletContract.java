@@ -254,7 +254,8 @@ public abstract class GatewayServletContract
             "X_Spoof: 1\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
         assertEquals("POST", env.get("REQUEST_METHOD"));
         assertEquals("/ctx/gw", env.get("SCRIPT_NAME"));
-        assertEquals("/a b/caf\u00c3\u00a9", env.get("PATH_INFO"));
+        // as nginx passes PATH_INFO to uWSGI: decoded, parameters kept
+        assertEquals("/a b/caf\u00c3\u00a9;v=1", env.get("PATH_INFO"));
         assertEquals("x=1&y=%41", env.get("QUERY_STRING"));
         assertEquals("/ctx/gw/a%20b/caf%C3%A9;v=1?x=1&y=%41", env.get("REQUEST_URI"));
         assertEquals("text/plain", env.get("CONTENT_TYPE"));
@@ -288,6 +289,8 @@ public abstract class GatewayServletContract
         "/ctx/other/z     | /ctx           | /other/z",
         "/ctx/            | /ctx           | /",
         "/ctx/gw/%C3%A9/x | /ctx/gw        | /\u00c3\u00a9/x",
+        "/ctx/gw/a/../b/./c | /ctx/gw      | /b/c",
+        "/ctx/gw/x/..     | /ctx/gw        | /",
         "/gw/x            | /gw            | /x",
         "/exact           | /exact         | ''",
         "/other           | ''             | /other",

@@ -58,7 +58,9 @@ final class WarInspection
                 Path inspected = contextXml == null ? war : contextXml.war();
                 LauncherOptions.Mount mount = contextXml == null || contextXml.contextPath() == null ? given : new LauncherOptions.Mount(contextXml.contextPath(), given.war());
                 Optional<WebXml> webXml = inspected == null ? Optional.empty() : WebXml.read(inspected);
-                webXml.flatMap(descriptor -> checkRealm(what, descriptor, realms)).ifPresent(problems::add);
+                // A context XML that gives the context its own login service answers the WAR's realm itself.
+                if (contextXml == null || !contextXml.setsLoginService())
+                    webXml.flatMap(descriptor -> checkRealm(what, descriptor, realms)).ifPresent(problems::add);
                 webApps.add(new InspectedWar(mount, war, WarEnvironment.choose(inspected, webXml, mountEnvironments.get(given.contextPath()), environment, contextXml)));
             }
             catch (IllegalArgumentException | UncheckedIOException x)

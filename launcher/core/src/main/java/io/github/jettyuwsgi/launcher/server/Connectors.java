@@ -107,10 +107,12 @@ final class Connectors
         // uWSGI's buffer-size limits the request head whatever the socket: the same headers that pass over uwsgi must
         // pass over the http-socket too (Jetty's own default is 8 KiB).
         httpConfiguration.setRequestHeaderSize(options.getBufferSize());
-        // uWSGI hands a WSGI application an encoded slash (PATH_INFO decoded, REQUEST_URI raw): so does the launcher to its
-        // gateway applications. ee10 and ee11 WARs still refuse it in their servlet layer; ee8 WARs get it decoded.
+        // uWSGI hands a WSGI application an encoded slash (PATH_INFO decoded, REQUEST_URI raw), and a path whose bytes are
+        // no UTF-8 (PATH_INFO as latin-1 chars): so does the launcher to its gateway applications. ee10 and ee11 WARs
+        // still refuse an encoded slash in their servlet layer; ee8 WARs get it decoded.
         if (!options.getGateways().isEmpty())
-            httpConfiguration.setUriCompliance(UriCompliance.DEFAULT.with("GATEWAY", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+            httpConfiguration.setUriCompliance(UriCompliance.DEFAULT.with("GATEWAY", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.BAD_UTF8_ENCODING));
         return httpConfiguration;
     }
 

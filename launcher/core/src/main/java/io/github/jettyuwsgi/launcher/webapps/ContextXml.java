@@ -34,8 +34,10 @@ import org.xml.sax.SAXException;
  * @param environment the environment that class belongs to
  * @param war the WAR the file sets, resolved against the file's properties, or null if it sets none a reader can know
  * @param contextPath the context path the file sets, or null
+ * @param setsLoginService whether the file gives the context a login service of its own ({@code <Set
+ * name="loginService">} or {@code setLoginService}), so that the WAR's realm needs no {@code --realm}
  */
-public record ContextXml(Path file, String configureClass, String environment, Path war, String contextPath)
+public record ContextXml(Path file, String configureClass, String environment, Path war, String contextPath, boolean setsLoginService)
 {
     /**
      * @param path a {@code --war} or {@code --mount} argument
@@ -66,7 +68,7 @@ public record ContextXml(Path file, String configureClass, String environment, P
         String war = setValue(root, "war", properties);
         String contextPath = setValue(root, "contextPath", properties);
         Path warPath = war == null || war.isBlank() ? null : absolute.getParent().resolve(war).normalize();
-        return new ContextXml(absolute, configureClass, environment, warPath, contextPath);
+        return new ContextXml(absolute, configureClass, environment, warPath, contextPath, setsLoginService(root));
     }
 
     /**
@@ -101,6 +103,21 @@ public record ContextXml(Path file, String configureClass, String environment, P
                 return text(set, properties, System.getProperties());
         }
         return null;
+    }
+
+    private static boolean setsLoginService(Element root)
+    {
+        for (String tag : new String[]{"Set", "Call"})
+        {
+            NodeList elements = root.getElementsByTagName(tag);
+            for (int i = 0; i < elements.getLength(); i++)
+            {
+                String name = ((Element)elements.item(i)).getAttribute("name");
+                if (name.equals(tag.equals("Set") ? "loginService" : "setLoginService"))
+                    return true;
+            }
+        }
+        return false;
     }
 
     private static String text(Element element, Map<String, String> properties, Properties system)

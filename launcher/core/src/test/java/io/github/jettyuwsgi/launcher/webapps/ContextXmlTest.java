@@ -50,6 +50,28 @@ public class ContextXmlTest
     }
 
     @Test
+    public void aLoginServiceOfTheFileIsSeen() throws IOException
+    {
+        ContextXml withLoginService = ContextXml.read(xml("secured.xml", """
+            <Configure class="org.eclipse.jetty.ee11.webapp.WebAppContext">
+              <Get name="securityHandler">
+                <Set name="loginService"><New class="org.eclipse.jetty.security.HashLoginService"/></Set>
+              </Get>
+            </Configure>
+            """));
+        assertTrue(withLoginService.setsLoginService());
+        ContextXml withCall = ContextXml.read(xml("called.xml", """
+            <Configure class="org.eclipse.jetty.ee11.webapp.WebAppContext">
+              <Get name="securityHandler"><Call name="setLoginService"><Arg><Ref refid="realm"/></Arg></Call></Get>
+            </Configure>
+            """));
+        assertTrue(withCall.setsLoginService());
+        assertFalse(ContextXml.read(xml("plain.xml", """
+            <Configure class="org.eclipse.jetty.ee11.webapp.WebAppContext"><Set name="contextPath">/x</Set></Configure>
+            """)).setsLoginService());
+    }
+
+    @Test
     public void aWarBuiltByOtherElementsIsUnknown() throws IOException
     {
         ContextXml contextXml = ContextXml.read(xml("built.xml", """

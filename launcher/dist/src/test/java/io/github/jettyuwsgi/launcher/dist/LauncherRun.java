@@ -62,6 +62,7 @@ final class LauncherRun implements AutoCloseable
     {
         private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         private List<String> classPathOptions;
+        private List<String> javaOptions = List.of();
         private Map<String, String> environment = Map.of();
         private Path logFile;
         private Pattern ready = READY;
@@ -86,6 +87,15 @@ final class LauncherRun implements AutoCloseable
         Launch onClassPath(List<String> javaOptions)
         {
             classPathOptions = List.copyOf(javaOptions);
+            return this;
+        }
+
+        /**
+         * @param options java options (system properties, for example) given before {@code -jar}
+         */
+        Launch javaOptions(List<String> options)
+        {
+            javaOptions = List.copyOf(options);
             return this;
         }
 
@@ -149,6 +159,7 @@ final class LauncherRun implements AutoCloseable
             assertTrue(Files.isRegularFile(jar), () -> jar + " missing (expected: assembled by 'mvn package' in launcher-dist)");
             // Start-up time is most of these tests' time on a small machine; C1 alone compiles soonest.
             List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1"));
+            command.addAll(javaOptions);
             if (classPathOptions == null)
             {
                 command.addAll(List.of("-jar", jar.toString()));

@@ -39,7 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <li>{@code jetty-ee10-demo-jsp-webapp} at {@code /jsp}: JSP, JSTL, tag files, an ee10 {@code jetty-web.xml};</li>
  * <li>{@code jetty-ee10-demo-simple-webapp} at {@code /simple}: a plain Servlet 6.0 WAR, in the default environment;</li>
  * <li>{@code jetty-ee10-demo-async-rest-webapp} at {@code /async}: an ee10 {@code jetty-web.xml} and its own Jetty
- * jars in {@code WEB-INF/lib} (its REST calls go to the internet, so only its pages are asked).</li>
+ * jars in {@code WEB-INF/lib} (its REST calls go to the internet, so only its pages are asked);</li>
+ * <li>Jetty 9.4's {@code test-jetty-webapp} at {@code /legacy}: a {@code javax.servlet} WAR (ee8) with JSP, JSTL, tag
+ * files, a session bean and a FORM login against the realm "Test Realm", deployed through a context XML file with the
+ * settings a jetty-home 12 user gives it (its Jetty 9.4 {@code jetty-web.xml} left out, two Jetty 9.4 components
+ * replaced in an override descriptor).</li>
  * </ul>
  * <p>Documented differences only: none besides the route's own port, which no page shows since every request names
  * the same Host, and {@code getLocalAddr()} over the Unix socket (docs/protocol.md), which the demo's TestFilter
@@ -58,7 +62,9 @@ class ThirdPartyWarsIT
     private static final List<String> PAGES = List.of(
         "/test/", "/test/hello", "/test/jetty.websocket/", "/test/auth/relax.txt", "/test/auth/file.txt", "/test/logon.html",
         "/jsp/", "/jsp/jstl.jsp", "/jsp/tag.jsp", "/jsp/tagfile.jsp", "/jsp/expr.jsp?A=1", "/jsp/bean1.jsp",
-        "/simple/", "/simple/hello", "/simple/hello/x?y=1", "/async/", "/nowhere");
+        "/simple/", "/simple/hello", "/simple/hello/x?y=1", "/async/", "/nowhere",
+        "/legacy/", "/legacy/jsp/jstl.jsp", "/legacy/jsp/foo/", "/legacy/jsp/tagfile.jsp", "/legacy/jsp/expr.jsp?A=1",
+        "/legacy/jsp/bean1.jsp", "/legacy/hello", "/legacy/logon.html", "/legacy/auth/relax.txt");
 
     private NginxLauncherRig rig;
     private final List<Exchange> everything = new ArrayList<>();
@@ -72,6 +78,9 @@ class ThirdPartyWarsIT
         Files.copy(wars.resolve("jetty-ee10-demo-jetty-webapp.war"), webapps.resolve("jetty-demo.war"), StandardCopyOption.REPLACE_EXISTING);
         copyResource("jetty-demo.xml", webapps);
         copyResource("jetty-demo-override-web.xml", webapps);
+        Files.copy(wars.resolve("test-jetty-webapp.war"), webapps.resolve("legacy-demo.war"), StandardCopyOption.REPLACE_EXISTING);
+        copyResource("legacy-demo.xml", webapps);
+        copyResource("legacy-demo-override-web.xml", webapps);
         Path realm = Files.writeString(webapps.getParent().resolve("realm.properties"), "admin: admin,admin,user\nuser: password,user\n");
         rig = NginxLauncherRig.start(settings, "third-party-wars", launcher -> launcher
             .startTimeout(Duration.ofMinutes(3))
@@ -79,8 +88,11 @@ class ThirdPartyWarsIT
             .option("--mount", "/jsp=" + wars.resolve("jetty-ee10-demo-jsp-webapp.war"))
             .option("--mount", "/simple=" + wars.resolve("jetty-ee10-demo-simple-webapp.war"))
             .option("--mount", "/async=" + wars.resolve("jetty-ee10-demo-async-rest-webapp.war"))
+            .option("--mount", "/legacy=" + webapps.resolve("legacy-demo.xml"))
             .option("--realm", "Test Realm=" + realm)
             .option("--jetty-module", "servlets")
+            .option("--jetty-module", "jsp")
+            .option("--jetty-module", "jstl")
             // Jetty's own worker name, so that session ids read as in jetty-home (node0...): SESSION_ID below
             .option("--session-worker", "node0"));
     }
@@ -120,6 +132,7 @@ class ThirdPartyWarsIT
         assertTrue(log.contains("Deploying jetty-ee10-demo-jsp-webapp.war at /jsp in ee10: WEB-INF/jetty-web.xml configures org.eclipse.jetty.ee10.webapp.WebAppContext"), log);
         assertTrue(log.contains("Deploying jetty-ee10-demo-async-rest-webapp.war at /async in ee10"), log);
         assertTrue(log.contains("Deploying jetty-ee10-demo-simple-webapp.war at /simple in ee11"), log);
+        assertTrue(log.contains("Deploying legacy-demo.xml at /legacy in ee8: legacy-demo.xml configures org.eclipse.jetty.ee8.webapp.WebAppContext"), log);
         assertFalse(log.contains("did not start"), log);
     }
 
@@ -190,30 +203,63 @@ class ThirdPartyWarsIT
     @Test
     void formLoginAsOverHttp() throws IOException
     {
-        List<String> overHttp = login(Route.LAUNCHER_HTTP, "admin", "admin");
+        assertLoginAsOverHttp("/test", List.of("302 /test/logon.html;jsessionid=S?param=test", "303 /test/auth2/", "200 null"));
+    }
+
+    /**
+     * The same in the Jetty 9.4 WAR running in ee8, whose protected page is a static one behind Jetty's FORM login;
+     * ee8 redirects to absolute URLs, made of the Host as the client sent it.
+     */
+    @Test
+    void formLoginInTheLegacyWarAsOverHttp() throws IOException
+    {
+        assertLoginAsOverHttp("/legacy", List.of("303 /legacy/logon.html;jsessionid=S?param=test", "303 http://app.example/legacy/auth2/", "200 null"));
+    }
+
+    private void assertLoginAsOverHttp(String context, List<String> expected) throws IOException
+    {
+        List<String> overHttp = login(Route.LAUNCHER_HTTP, context, "admin", "admin");
         for (Route route : UWSGI_ROUTES)
-            assertEquals(overHttp, login(route, "admin", "admin"), route::toString);
-        assertEquals(List.of("302 /test/logon.html;jsessionid=S?param=test", "303 /test/auth2/", "200 null"), overHttp);
-        List<String> refused = login(Route.NGINX_UWSGI_TCP, "admin", "wrong");
-        assertEquals(login(Route.LAUNCHER_HTTP, "admin", "wrong"), refused);
+            assertEquals(overHttp, login(route, context, "admin", "admin"), route::toString);
+        assertEquals(expected, overHttp);
+        List<String> refused = login(Route.NGINX_UWSGI_TCP, context, "admin", "wrong");
+        assertEquals(login(Route.LAUNCHER_HTTP, context, "admin", "wrong"), refused);
         assertFalse(refused.get(2).startsWith("200"), refused::toString);
     }
 
-    private List<String> login(Route route, String user, String password) throws IOException
+    /** A JSP session bean (JSP's {@code jsp:useBean scope='session'}) counts the requests of one session on every route. */
+    @Test
+    void jspSessionBeanCountsBehindNginx() throws IOException
+    {
+        for (Route route : List.of(Route.LAUNCHER_HTTP, Route.NGINX_UWSGI_TCP, Route.NGINX_UWSGI_UNIX))
+        {
+            Exchange first = send(route, "GET", "/legacy/jsp/bean1.jsp", List.of(), null);
+            String session = sessionCookie(first);
+            assertNotNull(session, () -> route + ": no session cookie " + first.headers());
+            List<String[]> cookie = List.<String[]>of(new String[]{"Cookie", "JSESSIONID=" + session});
+            send(route, "GET", "/legacy/jsp/bean1.jsp", cookie, null);
+            Exchange third = send(route, "GET", "/legacy/jsp/bean2.jsp", cookie, null);
+            assertEquals(200, third.status(), third::abbreviated);
+            assertTrue(third.bodyText().contains("Counter accessed 3 times"), () -> route + "\n" + third.abbreviated());
+            assertTrue(third.bodyText().contains("/legacy/jsp/bean1.jsp"), () -> route + "\n" + third.abbreviated());
+        }
+    }
+
+    private List<String> login(Route route, String context, String user, String password) throws IOException
     {
         List<String> steps = new ArrayList<>();
-        Exchange protectedPage = send(route, "GET", "/test/auth2/", List.of(), null);
+        Exchange protectedPage = send(route, "GET", context + "/auth2/", List.of(), null);
         steps.add(step(protectedPage));
         String session = sessionCookie(protectedPage);
         assertNotNull(session, () -> route + ": no session cookie at the login redirect " + protectedPage.headers());
         List<String[]> cookie = List.<String[]>of(new String[]{"Cookie", "JSESSIONID=" + session});
         List<String[]> form = List.of(new String[]{"Cookie", "JSESSIONID=" + session}, new String[]{"Content-Type", "application/x-www-form-urlencoded"});
-        Exchange check = send(route, "POST", "/test/j_security_check", form,
+        Exchange check = send(route, "POST", context + "/j_security_check", form,
             ("j_username=" + user + "&j_password=" + password).getBytes(StandardCharsets.US_ASCII));
         steps.add(step(check));
         String after = sessionCookie(check);
         List<String[]> loggedIn = after == null ? cookie : List.<String[]>of(new String[]{"Cookie", "JSESSIONID=" + after});
-        steps.add(step(send(route, "GET", "/test/auth2/", loggedIn, null)));
+        steps.add(step(send(route, "GET", context + "/auth2/", loggedIn, null)));
         return steps;
     }
 
