@@ -33,10 +33,11 @@ public record ProcessSample(long heapAfterGcKb, long rssKb, long fds, long threa
      */
     public static ProcessSample of(long pid) throws IOException, InterruptedException
     {
-        jcmd(pid, "GC.run");
-        Matcher heap = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
+        // one jcmd for the three commands, in this order: each jcmd is a JVM of its own that attaches, seconds on a busy machine
+        String output = jcmd(pid, "GC.run", "GC.heap_info", "VM.native_memory summary");
+        Matcher heap = HEAP_USED.matcher(output);
         long heapKb = heap.find() ? Long.parseLong(heap.group(1)) : -1;
-        Matcher other = OTHER.matcher(jcmd(pid, "VM.native_memory", "summary"));
+        Matcher other = OTHER.matcher(output);
         long directKb = other.find() ? Long.parseLong(other.group(1)) : -1;
         return new ProcessSample(heapKb, status(pid, "VmRSS"), fds(pid), status(pid, "Threads"), directKb);
     }
@@ -67,11 +68,24 @@ public record ProcessSample(long heapAfterGcKb, long rssKb, long fds, long threa
         throw new IOException("/proc/" + pid + "/status has no " + key);
     }
 
-    private static String jcmd(long pid, String... command) throws IOException, InterruptedException
+    private static String jcmd(long pid, String... commands) throws IOException, InterruptedException
     {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        List<String> line = new java.util.ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
-        line.addAll(List.of(command));
+        Path file = Files.createTempFile("soak-jcmd-", ".txt");
+        Files.write(file, List.of(commands));
+        List<String> line = List.of(jcmd.toString(), Long.toString(pid), "-f", file.toString());
+        try
+        {
+            return run(line);
+        }
+        finally
+        {
+            Files.delete(file);
+        }
+    }
+
+    private static String run(List<String> line) throws IOException, InterruptedException
+    {
         Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS))
