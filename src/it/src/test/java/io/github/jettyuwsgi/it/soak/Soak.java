@@ -76,7 +76,8 @@ public final class Soak
         int window = (int)Math.max(1, Math.min(WINDOW.dividedBy(SAMPLE_EVERY), samples.size() / 3));
         out.printf("%nsoak: %d requests %s%n", load.total(), load.done());
         out.printf("soak: unexpected errors %d%s%n", load.errors(), load.errors() == 0 ? "" : ": " + load.firstErrors());
-        out.printf("soak: averages of the first and the last %d samples (%d s each)%n", window, window * SAMPLE_EVERY.toSeconds());
+        // a sample takes a few seconds on a busy machine (jcmd attaches from a JVM of its own): the interval can exceed 10 s
+        out.printf("soak: averages of the first and the last %d of %d samples%n", window, samples.size());
         out.printf("%-22s %12s %12s %8s%n", "", "first", "last", "last/first");
         row(out, "heap after GC, KB", samples, window, ProcessSample::heapAfterGcKb);
         row(out, "RSS, KB", samples, window, ProcessSample::rssKb);
