@@ -79,6 +79,7 @@ public final class LauncherProcess extends ManagedProcess
     {
         private final Path launcherJar;
         private final List<String> arguments = new ArrayList<>();
+        private final List<String> jvmOptions = new ArrayList<>();
         private int uwsgiPort = -1;
         private Path uwsgiUnixSocket;
         private int httpPort = -1;
@@ -136,6 +137,16 @@ public final class LauncherProcess extends ManagedProcess
         }
 
         /**
+         * A JVM option after the rig's own ({@code -Xmx256m -XX:+ExitOnOutOfMemoryError}), such as
+         * {@code -XX:NativeMemoryTracking=summary}.
+         */
+        public Builder jvmOption(String option)
+        {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        /**
          * Where the launcher's output goes; its directory is also the launcher's working directory.
          */
         public Builder logFile(Path logFile)
@@ -165,6 +176,7 @@ public final class LauncherProcess extends ManagedProcess
             command.add("-Xmx" + MAX_HEAP);
             // A heap dump would be hundreds of MB in target/; the log line is enough to see what happened.
             command.add("-XX:+ExitOnOutOfMemoryError");
+            command.addAll(jvmOptions);
             command.add("-jar");
             command.add(launcherJar.toString());
             command.addAll(arguments);

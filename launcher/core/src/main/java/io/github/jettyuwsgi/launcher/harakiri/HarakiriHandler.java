@@ -1,6 +1,8 @@
 package io.github.jettyuwsgi.launcher.harakiri;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -25,9 +27,12 @@ import org.slf4j.LoggerFactory;
  * {@code server.HandlerChain} puts it between the {@code GracefulHandler} and the applications when {@code harakiri} is
  * set; a request in async wait counts as running, since it still holds its connection.
  *
- * <p>uWSGI kills the worker process; a JVM cannot kill a thread, so the thread is interrupted (which ends sleeps,
- * waits, and interruptible I/O such as NIO channels) while the request is completed without it, and whatever the
- * application does afterwards is quietly discarded.</p>
+ * <p>As in uWSGI's master, one sweeper checks every second the deadlines of the requests running, so a request is
+ * killed between {@code harakiri} and {@code harakiri + 1} seconds after its start, and a request costs no timer of its
+ * own. uWSGI kills the worker process and logs its backtrace; a JVM cannot kill a thread, so the stack trace of the
+ * thread inside the application is logged to the server log (never sent to the client), then the thread is interrupted
+ * (which ends sleeps, waits, and interruptible I/O such as NIO channels) while the request is completed without it,
+ * and whatever the application does afterwards is quietly discarded.</p>
  */
 public final class HarakiriHandler extends Handler.Wrapper
 {
@@ -37,12 +42,22 @@ public final class HarakiriHandler extends Handler.Wrapper
      * closed: until that thread returns Jetty does not complete the exchange, and a uwsgi frontend reads until close.
      */
     private static final long ABORT_GRACE_MILLIS = 1000;
+    /** How often the deadlines are checked: uWSGI's master checks them once a second. */
+    private static final long SWEEP_MILLIS = 1000;
+
 
     private final int seconds;
+    private final long timeoutNanos;
     private final LongAdder count = new LongAdder();
+    /** The requests under watch: added when they enter, removed when they complete or are killed. */
+    private final Set<Harakiri> running = ConcurrentHashMap.newKeySet();
+    /** The one task the sweeper schedules, again and again: a test sees that no request brings its own. */
+    private final Runnable sweeper = this::sweep;
     /** The scheduler given by a test, which sees every timer, or null for the server's. */
     private final Scheduler timers;
     private Scheduler scheduler;
+    /** The sweep scheduled next, or null once stopped; guarded by this. */
+    private Scheduler.Task nextSweep;
 
     /**
      * @param seconds how long a request may run, at least 1
@@ -64,6 +79,7 @@ public final class HarakiriHandler extends Handler.Wrapper
         if (seconds < 1)
             throw new IllegalArgumentException("harakiri: " + seconds + " (expected: at least 1 second)");
         this.seconds = seconds;
+        this.timeoutNanos = TimeUnit.SECONDS.toNanos(seconds);
         this.timers = timers;
     }
 
@@ -85,6 +101,50 @@ public final class HarakiriHandler extends Handler.Wrapper
     {
         scheduler = timers != null ? timers : getServer().getScheduler();
         super.doStart();
+        synchronized (this)
+        {
+            nextSweep = scheduler.schedule(sweeper, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception
+    {
+        synchronized (this)
+        {
+            if (nextSweep != null)
+                nextSweep.cancel();
+            nextSweep = null;
+        }
+        super.doStop();
+    }
+
+    /**
+     * Kills the requests past their deadline, then schedules itself again; one pass costs a look at each running
+     * request, as uWSGI's master looks at each worker.
+     */
+    private void sweep()
+    {
+        long now = NanoTime.now();
+        for (Harakiri harakiri : running)
+        {
+            if (NanoTime.elapsed(harakiri.startNanos, now) >= timeoutNanos)
+            {
+                try
+                {
+                    harakiri.kill();
+                }
+                catch (Throwable x)
+                {
+                    LOG.warn("harakiri of {} failed", harakiri.getRequest(), x);
+                }
+            }
+        }
+        synchronized (this)
+        {
+            if (nextSweep != null)
+                nextSweep = scheduler.schedule(sweeper, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
@@ -95,11 +155,11 @@ public final class HarakiriHandler extends Handler.Wrapper
             return false;
         Harakiri harakiri = new Harakiri(request, response, callback);
         request.addHttpStreamWrapper(harakiri::wrap);
-        harakiri.start();
+        running.add(harakiri);
         boolean handled;
         try
         {
-            handled = next.handle(request, harakiri.response, harakiri);
+            handled = next.handle(request, harakiri, harakiri);
         }
         catch (Throwable x)
         {
@@ -113,8 +173,9 @@ public final class HarakiriHandler extends Handler.Wrapper
     }
 
     /**
-     * One request under watch: the callback given to the application, which completes the real one unless the
-     * harakiri did it first, and the timer that does it.
+     * One request under watch, in one object: its deadline, the response given to the application (which discards
+     * the application's writes after the harakiri) and the callback given to it, which completes the real one unless
+     * the harakiri did it first.
      *
      * <p>Why the harakiri fails the request's callback with an {@link HttpException} of status 504, rather than
      * writing a 504 itself with {@link Response#writeError}: the application may be writing or committing at that very
@@ -125,14 +186,10 @@ public final class HarakiriHandler extends Handler.Wrapper
      * application returns. Jetty's own {@code StateTrackingHandler} completes overdue callbacks the same way. An
      * {@link HttpException} is a {@code QuietException}: no stack trace is logged for it.</p>
      */
-    private final class Harakiri implements Callback, Runnable
+    private final class Harakiri extends Response.Wrapper implements Callback
     {
-        private final Request request;
-        private final Response wrapped;
         private final Callback callback;
-        private final Response response;
         private final long startNanos = NanoTime.now();
-        private Scheduler.Task timer;
         /** The thread inside the application, or null; guarded by this, so that no other request is ever interrupted. */
         private Thread thread = Thread.currentThread();
         /** The request was completed, by the application or by the harakiri; guarded by this. */
@@ -142,31 +199,19 @@ public final class HarakiriHandler extends Handler.Wrapper
 
         private Harakiri(Request request, Response response, Callback callback)
         {
-            this.request = request;
-            this.wrapped = response;
+            super(request, response);
             this.callback = callback;
-            this.response = new Response.Wrapper(request, response)
-            {
-                @Override
-                public void write(boolean last, ByteBuffer content, Callback writeCallback)
-                {
-                    // After the harakiri nothing of the application reaches the client; EofException is what the
-                    // application would see had the client gone, and Jetty logs it quietly.
-                    if (killed)
-                        writeCallback.failed(new EofException("harakiri: the request was already answered"));
-                    else
-                        super.write(last, content, writeCallback);
-                }
-            };
         }
 
-        private void start()
+        @Override
+        public void write(boolean last, ByteBuffer content, Callback writeCallback)
         {
-            Scheduler.Task task = scheduler.schedule(this, seconds, TimeUnit.SECONDS);
-            synchronized (this)
-            {
-                timer = task;
-            }
+            // After the harakiri nothing of the application reaches the client; EofException is what the application
+            // would see had the client gone, and Jetty logs it quietly.
+            if (killed)
+                writeCallback.failed(new EofException("harakiri: the request was already answered"));
+            else
+                super.write(last, content, writeCallback);
         }
 
         /**
@@ -193,7 +238,7 @@ public final class HarakiriHandler extends Handler.Wrapper
                 {
                     // the application declined the request: Jetty answers it (404), nothing to watch any more
                     completed = true;
-                    timer.cancel();
+                    running.remove(this);
                 }
             }
             // The interrupt may have come after the application's last interruptible call: the pool thread must not
@@ -216,10 +261,9 @@ public final class HarakiriHandler extends Handler.Wrapper
                 if (completed)
                     return false;
                 completed = true;
-                if (timer != null)
-                    timer.cancel();
-                return true;
             }
+            running.remove(this);
+            return true;
         }
 
         @Override
@@ -246,7 +290,7 @@ public final class HarakiriHandler extends Handler.Wrapper
             }
             else
             {
-                LOG.debug("{} failed after its harakiri", request, x);
+                LOG.debug("{} failed after its harakiri", getRequest(), x);
             }
         }
 
@@ -257,33 +301,42 @@ public final class HarakiriHandler extends Handler.Wrapper
         }
 
         /**
-         * The harakiri itself, on a scheduler thread. A thread inside the application is interrupted, and the request
-         * is answered when that thread leaves ({@link #leave}): failing the callback while {@code handle()} is still
-         * running races with Jetty's own completion of the handling, which then completes the stream twice. Only a
-         * request in async wait (no thread inside) is answered here at once, and one whose thread ignores the
-         * interrupt after {@link #ABORT_GRACE_MILLIS}.
+         * The harakiri itself, on the sweeper's thread. The stack trace of a thread inside the application is taken
+         * for the log, then the thread is interrupted, and the request is answered when that thread leaves
+         * ({@link #leave}): failing the callback while {@code handle()} is still running races with Jetty's own
+         * completion of the handling, which then completes the stream twice. Only a request in async wait (no thread
+         * inside) is answered here at once, and one whose thread ignores the interrupt after
+         * {@link #ABORT_GRACE_MILLIS}.
          */
-        @Override
-        public void run()
+        private void kill()
         {
             Thread inside;
+            StackTraceElement[] backtrace = null;
             synchronized (this)
             {
-                if (completed)
+                if (completed || killed)
                     return;
                 killed = true;
                 inside = thread;
                 if (inside == null)
+                {
                     completed = true;
+                }
                 else
+                {
+                    backtrace = inside.getStackTrace();
                     inside.interrupt();
+                }
             }
+            running.remove(this);
             count.increment();
             LOG.warn("HARAKIRI (pid: {}): {} {} from {} still running after {} s (harakiri = {}): {}, {}",
-                ProcessHandle.current().pid(), request.getMethod(), request.getHttpURI().getPathQuery(), Request.getRemoteAddr(request),
+                ProcessHandle.current().pid(), getRequest().getMethod(), getRequest().getHttpURI().getPathQuery(), Request.getRemoteAddr(getRequest()),
                 NanoTime.secondsSince(startNanos), seconds,
                 inside == null ? "in async wait" : "thread " + inside.getName() + " interrupted",
-                wrapped.isCommitted() ? "response already committed, connection aborted" : "answered 504");
+                getWrapped().isCommitted() ? "response already committed, connection aborted" : "answered 504");
+            if (backtrace != null)
+                LOG.warn("HARAKIRI backtrace of thread {}", inside.getName(), new Backtrace(inside, backtrace));
             if (inside == null)
                 answer();
             else
@@ -309,7 +362,7 @@ public final class HarakiriHandler extends Handler.Wrapper
         {
             HttpException.RuntimeException failure = new HttpException.RuntimeException(HttpStatus.GATEWAY_TIMEOUT_504,
                 "Request ran longer than " + seconds + " s");
-            boolean committed = wrapped.isCommitted();
+            boolean committed = getWrapped().isCommitted();
             callback.failed(failure);
             if (committed)
                 abort(failure);
@@ -323,7 +376,7 @@ public final class HarakiriHandler extends Handler.Wrapper
 
         private void abort(Throwable failure)
         {
-            EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+            EndPoint endPoint = getRequest().getConnectionMetaData().getConnection().getEndPoint();
             LOG.debug("harakiri: closing {}", endPoint);
             endPoint.close(failure);
         }
@@ -354,6 +407,19 @@ public final class HarakiriHandler extends Handler.Wrapper
                     super.failed(x);
                 }
             };
+        }
+    }
+
+    /**
+     * The frames of a stuck thread, as the log writes a stack trace: one {@code at} line each, where a message would
+     * have its line breaks escaped. Never thrown.
+     */
+    private static final class Backtrace extends Throwable
+    {
+        private Backtrace(Thread thread, StackTraceElement[] frames)
+        {
+            super("thread " + thread.getName() + " at the harakiri", null, false, true);
+            setStackTrace(frames);
         }
     }
 }

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * descriptors 1 and 2, which the JVM cannot do: what bypasses {@code System.out}/{@code System.err} still reaches the
  * terminal, i.e. the JVM's own messages (a crash report, a thread dump on SIGQUIT) and the output of child processes
  * started with {@code inheritIO()}.</p>
+ *
+ * <p>A write that fails (a full disk: {@code ENOSPC}) drops what it had to write and returns, so no request ever
+ * waits or fails for its log line; the first failure is reported once on the standard error the launcher started
+ * with, and the first write that succeeds again says how many were dropped.</p>
  */
 final class LogFile
 {
@@ -39,7 +43,7 @@ final class LogFile
     private LogFile(Path path, OutputStream first)
     {
         this.path = path;
-        this.stream = new SwitchableOutputStream(first);
+        this.stream = new SwitchableOutputStream(path, first);
     }
 
     /**
@@ -90,6 +94,7 @@ final class LogFile
     void redirectStandardStreams()
     {
         // two streams, as two file descriptors: an application that closes System.out does not silence System.err
+        stream.reportTo(System.err);
         System.setOut(new PrintStream(stream, true, Charset.defaultCharset()));
         System.setErr(new PrintStream(stream, true, Charset.defaultCharset()));
     }
@@ -113,15 +118,26 @@ final class LogFile
     /**
      * The stream behind {@code System.out} and {@code System.err}: whole writes go to the current file, never half to
      * the old and half to the new one, and closing it (an application calling {@code System.out.close()}) does not
-     * close the log.
+     * close the log. A write that fails is dropped (see the class comment).
      */
     private static final class SwitchableOutputStream extends OutputStream
     {
+        private final Path path;
         private OutputStream current;
+        /** Where write failures are reported: the standard error from before the redirection. */
+        private PrintStream report = System.err;
+        /** The writes dropped since the last that succeeded. */
+        private long dropped;
 
-        SwitchableOutputStream(OutputStream first)
+        SwitchableOutputStream(Path path, OutputStream first)
         {
+            this.path = path;
             current = first;
+        }
+
+        synchronized void reportTo(PrintStream stream)
+        {
+            report = stream;
         }
 
         synchronized OutputStream switchTo(OutputStream next)
@@ -132,21 +148,43 @@ final class LogFile
         }
 
         @Override
-        public synchronized void write(int b) throws IOException
+        public void write(int b)
         {
-            current.write(b);
+            write(new byte[]{(byte)b}, 0, 1);
         }
 
         @Override
-        public synchronized void write(byte[] bytes, int offset, int length) throws IOException
+        public synchronized void write(byte[] bytes, int offset, int length)
         {
-            current.write(bytes, offset, length);
+            try
+            {
+                current.write(bytes, offset, length);
+            }
+            catch (IOException x)
+            {
+                if (dropped++ == 0)
+                    report.println("logto " + path + ": write failed: " + x.getMessage() + " (expected: room to append to the file); " +
+                        "log lines are dropped, and requests served, until a write succeeds again");
+                return;
+            }
+            if (dropped > 0)
+            {
+                report.println("logto " + path + ": writing again after " + dropped + " failed writes were dropped");
+                dropped = 0;
+            }
         }
 
         @Override
-        public synchronized void flush() throws IOException
+        public synchronized void flush()
         {
-            current.flush();
+            try
+            {
+                current.flush();
+            }
+            catch (IOException x)
+            {
+                // the channel's stream buffers nothing: a failure shows in write, where it is reported
+            }
         }
 
         @Override

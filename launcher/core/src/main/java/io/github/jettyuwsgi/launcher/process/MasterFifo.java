@@ -1,5 +1,6 @@
 package io.github.jettyuwsgi.launcher.process;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * one letter each, so that an operator can drive the instance with {@code echo r > /run/app.fifo}. {@code r} reloads
  * gracefully ({@link Reloader}), {@code q} stops gracefully as SIGTERM does, {@code Q} stops at once (requests in
  * flight are cut off), {@code l} reopens the {@code logto} file ({@link ProcessSettings}), after logrotate has
- * renamed it. Other letters are logged and ignored.
+ * renamed it. As in uWSGI every byte is a command, whatever comes around it; any other byte is ignored, and only the
+ * first of each writer is logged (the others are counted in one line when it closes), so a writer sending garbage
+ * cannot flood the log.
  */
 public final class MasterFifo
 {
@@ -73,12 +76,16 @@ public final class MasterFifo
         while (server.isRunning())
         {
             // opening blocks until a writer comes; each writer's bytes end with an EOF, then wait for the next one
-            try (InputStream in = Files.newInputStream(path))
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(path)))
             {
+                long unknown = 0;
                 for (int command = in.read(); command >= 0; command = in.read())
                 {
-                    execute((char)command);
+                    if (!execute((char)command) && unknown++ == 0)
+                        LOG.warn("master-fifo: unknown command {} (expected: r, q, Q or l)", printable(command));
                 }
+                if (unknown > 1)
+                    LOG.warn("master-fifo: {} more bytes that are not commands ignored", unknown - 1);
             }
             catch (IOException x)
             {
@@ -89,7 +96,18 @@ public final class MasterFifo
         }
     }
 
-    private void execute(char command)
+    /**
+     * @return the byte as the log shows it: a printable ASCII character in quotes, anything else in hexadecimal
+     */
+    private static String printable(int command)
+    {
+        return command >= 0x21 && command < 0x7f ? "'" + (char)command + "'" : String.format("0x%02x", command);
+    }
+
+    /**
+     * @return false if the byte is not a command
+     */
+    private boolean execute(char command)
     {
         switch (command)
         {
@@ -107,8 +125,12 @@ public final class MasterFifo
             {
                 // echo adds a newline
             }
-            default -> LOG.warn("master-fifo: unknown command '{}' (expected: r, q, Q or l)", command);
+            default ->
+            {
+                return false;
+            }
         }
+        return true;
     }
 
     private void stop(String what, long timeoutMillis)

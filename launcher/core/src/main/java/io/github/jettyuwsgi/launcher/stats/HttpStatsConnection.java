@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.eclipse.jetty.http.HttpException;
@@ -14,6 +15,9 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.NanoTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client of a stats socket with {@code stats-http}, made by {@link StatsConnectionFactory}: reads the request head
@@ -21,17 +25,24 @@ import org.eclipse.jetty.util.BufferUtil;
  * document as an {@code application/json} response, anything else with 405, a malformed or oversized head with
  * Jetty's 400 or 431, and closes. Reading the head first matters: a socket closed with unread input is reset, and the
  * client would lose the response.
+ *
+ * <p>The whole head must arrive within the socket's idle timeout of the connection's start: the idle timeout alone
+ * restarts with every byte, so a client sending its head a byte at a time would hold the connection for ever. Waiting
+ * costs no thread: the connection reads only when the selector says there are bytes.</p>
  */
 class HttpStatsConnection extends StatsConnection implements HttpParser.RequestHandler
 {
     /** Far more than any monitoring client sends; a longer head gets 431. */
     static final int MAX_HEAD_BYTES = 8192;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpStatsConnection.class);
 
     private final HttpParser parser = new HttpParser(this, MAX_HEAD_BYTES);
     private final ByteBuffer input = BufferUtil.allocate(1024);
     private String method;
     private boolean headComplete;
     private boolean answered;
+    /** When the head must have arrived, in {@link NanoTime}; set when the connection opens. */
+    private long headDeadline;
 
     HttpStatsConnection(EndPoint endPoint, Executor executor, Supplier<String> document)
     {
@@ -41,6 +52,7 @@ class HttpStatsConnection extends StatsConnection implements HttpParser.RequestH
     @Override
     protected void start()
     {
+        headDeadline = NanoTime.now() + TimeUnit.MILLISECONDS.toNanos(getEndPoint().getIdleTimeout());
         fillInterested();
     }
 
@@ -69,6 +81,15 @@ class HttpStatsConnection extends StatsConnection implements HttpParser.RequestH
                 }
                 if (filled == 0)
                 {
+                    long left = NanoTime.millisUntil(headDeadline);
+                    if (left <= 0)
+                    {
+                        LOG.debug("stats-http: no complete request head from {} by the deadline", getEndPoint().getRemoteSocketAddress());
+                        close();
+                        return;
+                    }
+                    // what is left of the deadline, since the next byte would restart a full idle timeout
+                    getEndPoint().setIdleTimeout(left);
                     fillInterested();
                     return;
                 }

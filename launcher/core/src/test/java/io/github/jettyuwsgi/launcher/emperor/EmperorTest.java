@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import io.github.jettyuwsgi.launcher.testing.CapturedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +175,43 @@ public class EmperorTest
         Files.delete(vassals.resolve("crash.ini"));
         emperor.scanNow();
         awaitState("crash.ini", Optional.empty());
+    }
+
+    @Test
+    public void testVassalCrashingInALoopIsThrottledAndTheOthersAreUntouched() throws Exception
+    {
+        try (CapturedLog log = new CapturedLog(Emperor.class, "INFO"))
+        {
+            start(100, 300, 15_000);
+            Files.writeString(vassals.resolve("steady.ini"), SERVING);
+            // a vassal whose start always fails, as one whose configuration cannot start (not a usage error, so retried)
+            Files.writeString(vassals.resolve("crash.ini"), "echo \"start $(date +%s%N) $0\" >> events.log\nexit 1\n");
+
+            emperor.scanNow();
+            long steady = emperor.pidOf("steady.ini");
+            List<String> respawns = log.await("vassal crash.ini died", lines -> lines.size() >= 5);
+
+            // uWSGI's blacklist throttling: +step at each death up to the maximum, then halved, never a tight loop
+            assertEquals(List.of(100L, 200L, 300L, 150L, 250L), respawns.stream().limit(5).map(EmperorTest::respawnMillis).toList(), respawns::toString);
+            assertFalse(log.lines("maximum throttle level for vassal crash.ini reached").isEmpty(), () -> String.valueOf(log.lines("throttle")));
+            List<Long> starts = events().stream().filter(line -> line.endsWith(" crash.ini")).map(line -> Long.parseLong(line.split(" ")[1])).toList();
+            for (int i = 1; i < Math.min(5, starts.size()); i++)
+            {
+                long waitedMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(i) - starts.get(i - 1));
+                long throttled = respawnMillis(respawns.get(i - 1));
+                assertTrue(waitedMillis >= throttled, "start " + (i + 1) + " came " + waitedMillis + " ms after the previous one (expected: at least " + throttled + " ms)");
+            }
+            assertEquals(steady, emperor.pidOf("steady.ini"), "the other vassal was never restarted");
+            assertEquals(Optional.of(Vassal.State.RUNNING), emperor.stateOf("steady.ini"));
+            assertEquals(1, events().stream().filter(line -> line.startsWith("start " + steady + " ")).count(), events()::toString);
+        }
+    }
+
+    private static long respawnMillis(String line)
+    {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("respawn in (\\d+) ms").matcher(line);
+        assertTrue(matcher.find(), line);
+        return Long.parseLong(matcher.group(1));
     }
 
     @Test

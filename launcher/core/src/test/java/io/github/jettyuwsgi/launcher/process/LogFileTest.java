@@ -1,10 +1,13 @@
 package io.github.jettyuwsgi.launcher.process;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +59,28 @@ public class LogFileTest
         System.err.println("System.err after an application closed System.out");
 
         assertEquals("before\nto out\nto err\nSystem.err after an application closed System.out\n", Files.readString(file));
+    }
+
+    @Test
+    public void testAFullDiskDropsLinesAndSaysSoOnce() throws IOException
+    {
+        // /dev/full: every write fails with ENOSPC, as on a full disk
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(terminal, true, StandardCharsets.UTF_8));
+        LogFile log = LogFile.open(Path.of("/dev/full"));
+        log.redirectStandardStreams();
+
+        for (int i = 0; i < 1000; i++)
+        {
+            System.err.println("line " + i);
+            System.out.print('x');
+        }
+
+        List<String> reported = terminal.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, reported.size(), reported::toString);
+        assertEquals("logto /dev/full: write failed: No space left on device (expected: room to append to the file); " +
+            "log lines are dropped, and requests served, until a write succeeds again", reported.get(0));
+        assertFalse(System.err.checkError(), "the failure is not the caller's: a print never fails");
     }
 
     @Test

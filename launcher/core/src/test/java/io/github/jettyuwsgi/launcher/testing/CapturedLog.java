@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.launcher.subscribe;
+package io.github.jettyuwsgi.launcher.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>The level is set through the JMX operations of jetty-slf4j-impl's logger factory, because that implementation is
  * only on the runtime class path of the launcher.</p>
  */
-final class CapturedLog implements AutoCloseable
+public final class CapturedLog implements AutoCloseable
 {
     private static final String[] SET_LEVEL_SIGNATURE = {String.class.getName(), String.class.getName()};
 
@@ -35,7 +35,7 @@ final class CapturedLog implements AutoCloseable
      * @param logger the class whose logger gets {@code level}
      * @param level a level name of jetty-slf4j-impl, such as DEBUG
      */
-    CapturedLog(Class<?> logger, String level) throws JMException
+    public CapturedLog(Class<?> logger, String level) throws JMException
     {
         loggerName = logger.getName();
         previousLevel = (String)factory().invoke("getLoggerLevel", new Object[]{loggerName}, new String[]{String.class.getName()});
@@ -69,7 +69,7 @@ final class CapturedLog implements AutoCloseable
     /**
      * @return the lines logged so far that mention {@code text}
      */
-    List<String> lines(String text)
+    public List<String> lines(String text)
     {
         String all;
         synchronized (captured)
@@ -82,7 +82,7 @@ final class CapturedLog implements AutoCloseable
     /**
      * @return the lines that mention {@code text} at {@code level} (Jetty writes {@code :WARN :}, {@code :DEBUG:})
      */
-    List<String> lines(String level, String text)
+    public List<String> lines(String level, String text)
     {
         return lines(text).stream().filter(line -> line.matches(".*:" + level + " *:.*")).toList();
     }
@@ -91,7 +91,7 @@ final class CapturedLog implements AutoCloseable
      * Waits, 10 s at most, until the lines that mention {@code text} satisfy {@code condition}; a test that waits
      * that long has failed.
      */
-    List<String> await(String text, Predicate<List<String>> condition) throws InterruptedException
+    public List<String> await(String text, Predicate<List<String>> condition) throws InterruptedException
     {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.test(lines(text)))
