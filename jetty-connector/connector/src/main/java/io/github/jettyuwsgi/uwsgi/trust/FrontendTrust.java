@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -51,6 +52,24 @@ public final class FrontendTrust
     {
         this.secret = secret;
         this.allowList = allowList;
+    }
+
+    /**
+     * The form of the jetty-home module's properties ({@code jetty.uwsgi.frontendSecret},
+     * {@code jetty.uwsgi.allowFrontends}), where an unset property is empty.
+     *
+     * @param secret {@code NAME=VALUE}, or null or blank for none
+     * @param allowFrontends CIDR blocks or addresses separated by commas, or null or blank for any
+     * @return the checks, with counters of their own
+     * @throws IllegalArgumentException naming what is malformed
+     */
+    public static FrontendTrust of(String secret, String allowFrontends)
+    {
+        FrontendSecret parsedSecret = secret == null || secret.isBlank() ? null : FrontendSecret.parse(secret.trim());
+        FrontendAllowList allowList = null;
+        if (allowFrontends != null && !allowFrontends.isBlank())
+            allowList = FrontendAllowList.of(Arrays.stream(allowFrontends.split(",")).map(String::trim).filter(block -> !block.isEmpty()).toList());
+        return new FrontendTrust(parsedSecret, allowList);
     }
 
     /**

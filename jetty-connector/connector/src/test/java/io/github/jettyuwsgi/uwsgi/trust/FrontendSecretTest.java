@@ -96,6 +96,20 @@ public class FrontendSecretTest
     }
 
     @Test
+    public void testJettyModulePropertiesForm() throws Exception
+    {
+        FrontendTrust none = FrontendTrust.of("", " ");
+        assertEquals(null, none.getSecret());
+        assertEquals(null, none.getAllowList());
+        FrontendTrust both = FrontendTrust.of(" S=v ", "10.0.0.0/8, ::1,");
+        assertEquals("S", both.getSecret().name());
+        assertEquals(List.of("10.0.0.0/8", "::1"), both.getAllowList().blocks());
+        assertTrue(both.admits(new java.net.InetSocketAddress(java.net.InetAddress.getByName("10.1.2.3"), 1)));
+        assertFalse(both.admits(new java.net.InetSocketAddress(java.net.InetAddress.getByName("192.0.2.1"), 1)));
+        assertEquals(1, both.getRefusedAddresses());
+    }
+
+    @Test
     public void testValueNeverShows()
     {
         assertFalse(SECRET.toString().contains("s3cr3t"), SECRET.toString());
