@@ -1,16 +1,12 @@
 package io.github.jettyuwsgi.it.listeners;
 
 import java.io.IOException;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +26,7 @@ import io.github.jettyuwsgi.it.Exchange;
 import io.github.jettyuwsgi.it.FreePorts;
 import io.github.jettyuwsgi.it.FrontendEcho;
 import io.github.jettyuwsgi.it.LauncherProcess;
+import io.github.jettyuwsgi.it.LoopbackAlias;
 import io.github.jettyuwsgi.it.NginxProcess;
 import org.eclipse.jetty.util.ajax.JSON;
 import org.junit.jupiter.api.AfterAll;
@@ -253,23 +250,13 @@ class ListenersIT
     {
         for (String name : List.of("NGINX_FASTCGI_TCP_PORT", "NGINX_FASTCGI_UNIX_PORT"))
         {
-            try (SocketChannel channel = SocketChannel.open())
-            {
-                channel.bind(new InetSocketAddress("127.0.0.2", 0));
-                channel.connect(new InetSocketAddress(FreePorts.LOOPBACK, nginx.port(name)));
-                int clientPort = ((InetSocketAddress)channel.getLocalAddress()).getPort();
-                channel.write(ByteBuffer.wrap("GET /echo/client HTTP/1.0\r\nHost: test.local\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-                ByteArrayOutputStream received = new ByteArrayOutputStream();
-                ByteBuffer buffer = ByteBuffer.allocate(8192);
-                while (channel.read(buffer.clear()) >= 0)
-                    received.write(buffer.array(), 0, buffer.position());
-                String response = received.toString(StandardCharsets.UTF_8);
-                assertTrue(response.startsWith("HTTP/1.1 200"), response);
-                assertFalse(response.contains("at java.") || response.contains("at org."), response);
-                Map<?, ?> echo = (Map<?, ?>)new JSON().fromJSON(response.substring(response.indexOf("\r\n\r\n") + 4));
-                assertEquals("127.0.0.2", echo.get("remoteAddr"), name + ": " + echo);
-                assertEquals((long)clientPort, echo.get("remotePort"), name + ": " + echo);
-            }
+            LoopbackAlias.Reply reply = LoopbackAlias.exchange("127.0.0.2", nginx.port(name), "GET /echo/client HTTP/1.0\r\nHost: test.local\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String response = reply.utf8();
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertFalse(response.contains("at java.") || response.contains("at org."), response);
+            Map<?, ?> echo = (Map<?, ?>)new JSON().fromJSON(response.substring(response.indexOf("\r\n\r\n") + 4));
+            assertEquals("127.0.0.2", echo.get("remoteAddr"), name + ": " + echo);
+            assertEquals((long)reply.clientPort(), echo.get("remotePort"), name + ": " + echo);
         }
     }
 

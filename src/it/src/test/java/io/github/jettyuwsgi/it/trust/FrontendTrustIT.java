@@ -1,15 +1,12 @@
 package io.github.jettyuwsgi.it.trust;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.jettyuwsgi.it.FreePorts;
 import io.github.jettyuwsgi.it.LauncherProcess;
+import io.github.jettyuwsgi.it.LoopbackAlias;
 import io.github.jettyuwsgi.it.NginxProcess;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
@@ -137,26 +135,9 @@ class FrontendTrustIT
      */
     private String raw(String sourceHost, byte[] packet) throws IOException
     {
-        try (SocketChannel channel = SocketChannel.open())
-        {
-            channel.bind(new InetSocketAddress(sourceHost, 0));
-            channel.connect(new InetSocketAddress(FreePorts.LOOPBACK, uwsgiPort));
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            try
-            {
-                channel.write(ByteBuffer.wrap(packet));
-                ByteBuffer buffer = ByteBuffer.allocate(4096);
-                while (channel.read(buffer.clear()) >= 0)
-                    received.write(buffer.array(), 0, buffer.position());
-            }
-            catch (IOException x)
-            {
-                // reset: the launcher closed with our packet unread
-            }
-            String text = received.toString(StandardCharsets.ISO_8859_1);
-            bodies.add(text);
-            return text;
-        }
+        String text = LoopbackAlias.exchange(sourceHost, uwsgiPort, packet).text();
+        bodies.add(text);
+        return text;
     }
 
     @SuppressWarnings("unchecked")
