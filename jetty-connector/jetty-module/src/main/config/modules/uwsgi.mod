@@ -25,6 +25,13 @@ etc/jetty-uwsgi.xml
 ## remote address and HTTPS the webapps see. Keep loopback, or a private address behind a firewall.
 # jetty.uwsgi.host=127.0.0.1
 
+## Frontend trust, for a frontend on another host (docs/reliability.md#frontend-trust in the jetty-uwsgi project):
+## the var every packet must carry, NAME=VALUE (nginx: uwsgi_param NAME VALUE;), answered 403 without it...
+# jetty.uwsgi.frontendSecret=
+## ...and the addresses frontends may connect from, CIDR blocks or addresses separated by commas; others are closed.
+## Unlike the launcher, the module does not refuse a non-loopback host without them: set one when you change the host.
+# jetty.uwsgi.allowFrontends=
+
 ## The port the connector listens on (uWSGI's customary 3031).
 # jetty.uwsgi.port=3031
 

@@ -1,6 +1,9 @@
 package io.github.jettyuwsgi.uwsgi;
 
+import java.util.Objects;
+
 import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 
@@ -23,6 +26,7 @@ public class UwsgiConfiguration
     public static final int MIN_MAX_VARS_SIZE = 512;
 
     private int maxVarsSize = DEFAULT_MAX_VARS_SIZE;
+    private FrontendTrust frontendTrust = FrontendTrust.NONE;
 
     /**
      * Settings with every default, changed through the setters.
@@ -45,6 +49,21 @@ public class UwsgiConfiguration
         this.maxVarsSize = maxVarsSize;
     }
 
+    @ManagedAttribute("Which frontends are believed: the allow list and the secret var")
+    public FrontendTrust getFrontendTrust()
+    {
+        return frontendTrust;
+    }
+
+    /**
+     * @param frontendTrust the frontend checks, with their counters: one per connector to count per socket
+     * (default: {@link FrontendTrust#NONE}, every frontend believed)
+     */
+    public void setFrontendTrust(FrontendTrust frontendTrust)
+    {
+        this.frontendTrust = Objects.requireNonNull(frontendTrust, "frontendTrust");
+    }
+
     /**
      * @throws IllegalArgumentException naming the first setting that is out of range
      */
@@ -57,6 +76,6 @@ public class UwsgiConfiguration
     @Override
     public String toString()
     {
-        return "UwsgiConfiguration{maxVarsSize=" + maxVarsSize + "}";
+        return "UwsgiConfiguration{maxVarsSize=" + maxVarsSize + ", " + frontendTrust + "}";
     }
 }

@@ -3,6 +3,7 @@ package io.github.jettyuwsgi.uwsgi;
 import java.util.Objects;
 
 import io.github.jettyuwsgi.uwsgi.internal.UwsgiConnection;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
@@ -82,6 +83,9 @@ public class UwsgiConnectionFactory extends AbstractConnectionFactory
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint)
     {
+        FrontendTrust trust = uwsgiConfiguration.getFrontendTrust();
+        if (!trust.admits(endPoint.getRemoteSocketAddress()))
+            return configure(FrontendTrust.refusedConnection(endPoint, connector.getExecutor()), connector, endPoint);
         UwsgiConnection connection = new UwsgiConnection(connector, endPoint, httpConfiguration, uwsgiConfiguration);
         connection.setUseInputDirectByteBuffers(httpConfiguration.isUseInputDirectByteBuffers());
         connection.setUseOutputDirectByteBuffers(httpConfiguration.isUseOutputDirectByteBuffers());

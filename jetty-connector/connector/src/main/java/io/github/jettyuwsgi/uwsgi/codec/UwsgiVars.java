@@ -140,6 +140,32 @@ public final class UwsgiVars
     }
 
     /**
+     * Removes every var of a name, keeping the others in their order: for a var meant for the connector only (the
+     * frontend secret), which must not reach the application.
+     *
+     * @param name the var name
+     * @return how many were removed
+     */
+    public int removeAll(String name)
+    {
+        int kept = 0;
+        for (int i = 0; i < size; i++)
+        {
+            if (!names[i].equals(name))
+            {
+                names[kept] = names[i];
+                values[kept] = values[i];
+                kept++;
+            }
+        }
+        int removed = size - kept;
+        Arrays.fill(names, kept, size, null);
+        Arrays.fill(values, kept, size, null);
+        size = kept;
+        return removed;
+    }
+
+    /**
      * @return an unmodifiable map of name to values, in arrival order; the form applications receive
      */
     public Map<String, List<String>> toMap()

@@ -20,6 +20,7 @@ import io.github.jettyuwsgi.uwsgi.codec.UwsgiException;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
@@ -64,6 +65,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private final Attributes attributes = new Attributes.Lazy();
     private final ByteBufferPool bufferPool;
     private final UwsgiParser parser;
+    private final FrontendTrust frontendTrust;
     private String id;
     private boolean useInputDirectByteBuffers;
     private boolean useOutputDirectByteBuffers;
@@ -84,6 +86,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         super(connector, httpConfiguration, endPoint);
         this.bufferPool = connector.getByteBufferPool();
         this.parser = new UwsgiParser(new ParserListener(), uwsgiConfiguration.getMaxVarsSize());
+        this.frontendTrust = uwsgiConfiguration.getFrontendTrust();
     }
 
     public void setUseInputDirectByteBuffers(boolean useInputDirectByteBuffers)
@@ -543,6 +546,11 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
 
     private void dispatch(UwsgiVars vars, BodyFraming framing)
     {
+        if (!frontendTrust.admits(vars, this::frontend))
+        {
+            pendingTask = this::refuse;
+            return;
+        }
         InetSocketAddress peer = super.getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet : null;
         UwsgiRequest mapped;
         try
@@ -577,6 +585,17 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         channel.setHttpStream(stream);
         stream.onContent(Content.Chunk.EOF);
         pendingTask = channel.onFailure(new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, failure.getMessage()));
+    }
+
+    /**
+     * The packet lacks the frontend secret: a bare 403, as Tomcat's AJP connector answers, then the same close as after
+     * a response (the unread body drained), without Jetty's handlers ever seeing the request.
+     */
+    private void refuse()
+    {
+        ByteBuffer forbidden = FrontendTrust.forbiddenResponse();
+        countOut(forbidden.remaining());
+        getEndPoint().write(Callback.from(() -> onCompleted(null), x -> getEndPoint().close(x)), forbidden);
     }
 
     private void answerPing()

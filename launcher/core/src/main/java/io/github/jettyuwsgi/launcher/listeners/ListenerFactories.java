@@ -77,12 +77,15 @@ public final class ListenerFactories
     }
 
     /**
-     * @param configuration the launcher's HTTP configuration
+     * @param configuration the launcher's HTTP configuration; a copy gets the customizer that answers the client's
+     * address from the frontend's {@code REMOTE_ADDR} and {@code REMOTE_PORT} params ({@link FastCgiClientAddress})
      * @return Jetty's FastCGI server, which keeps the connection open when the frontend asks
      * ({@code fastcgi_keep_conn on})
      */
     public static ConnectionFactory[] fastcgi(HttpConfiguration configuration)
     {
-        return new ConnectionFactory[]{new ServerFCGIConnectionFactory(configuration)};
+        HttpConfiguration fastcgi = new HttpConfiguration(configuration);
+        fastcgi.addCustomizer(new FastCgiClientAddress());
+        return new ConnectionFactory[]{new ServerFCGIConnectionFactory(fastcgi)};
     }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
 import io.github.jettyuwsgi.config.HostFacts;
 import io.github.jettyuwsgi.config.UwsgiConfig;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendSecret;
 
 /**
  * The launcher's configuration, read and checked: the value the first step of the launcher yields, before
@@ -105,6 +106,9 @@ public final class LauncherOptions
     final List<ListenAddress> httpSockets = new ArrayList<>();
     final List<HttpsSocketSpec> httpsSockets = new ArrayList<>();
     final List<ListenAddress> fastcgiSockets = new ArrayList<>();
+    FrontendSecret frontendSecret;
+    final List<String> allowFrontends = new ArrayList<>();
+    boolean insecureFrontend;
     final Map<String, String> mountEnvironments = new LinkedHashMap<>();
     final Map<String, String> jettyModules = new LinkedHashMap<>();
     /** The session-* keys as given; {@code session.SessionStoreSettings} checks them. */
@@ -319,6 +323,30 @@ public final class LauncherOptions
     public List<ListenAddress> getFastcgiSockets()
     {
         return Collections.unmodifiableList(fastcgiSockets);
+    }
+
+    /**
+     * @return the var every uwsgi packet must carry ({@code frontend-secret}), or null
+     */
+    public FrontendSecret getFrontendSecret()
+    {
+        return frontendSecret;
+    }
+
+    /**
+     * @return the blocks TCP uwsgi frontends may connect from ({@code allow-frontend}); empty for any
+     */
+    public List<String> getAllowFrontends()
+    {
+        return Collections.unmodifiableList(allowFrontends);
+    }
+
+    /**
+     * @return whether a uwsgi socket on a non-loopback address may start without frontend trust ({@code insecure-frontend})
+     */
+    public boolean isInsecureFrontend()
+    {
+        return insecureFrontend;
     }
 
     /**

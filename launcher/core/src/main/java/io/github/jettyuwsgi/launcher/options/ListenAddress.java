@@ -1,5 +1,7 @@
 package io.github.jettyuwsgi.launcher.options;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -124,6 +126,32 @@ public final class ListenAddress
     public boolean isAllInterfaces()
     {
         return !isUnix() && (host == null || "0.0.0.0".equals(host) || "::".equals(host) || "0:0:0:0:0:0:0:0".equals(host));
+    }
+
+    /**
+     * @return true when a TCP address can be reached from this machine only: {@code 127.0.0.0/8}, {@code ::1}, or a
+     * name all of whose addresses are loopback ({@code localhost}); false for all interfaces, any other address, a
+     * name that does not resolve, and Unix sockets (which the file's mode protects instead)
+     */
+    public boolean isLoopback()
+    {
+        if (isUnix() || isAllInterfaces())
+            return false;
+        try
+        {
+            // a literal is parsed, not looked up; a name is resolved as the bind will resolve it
+            InetAddress[] addresses = InetAddress.getAllByName(host);
+            for (InetAddress address : addresses)
+            {
+                if (!address.isLoopbackAddress())
+                    return false;
+            }
+            return addresses.length > 0;
+        }
+        catch (UnknownHostException x)
+        {
+            return false;
+        }
     }
 
     @Override

@@ -13,6 +13,8 @@ import io.github.jettyuwsgi.launcher.webapps.MountEnvironments;
 import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.log.UwsgiLogFormat;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendAllowList;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendSecret;
 
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_BUFFER_SIZE;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.ENVIRONMENTS;
@@ -97,6 +99,31 @@ final class OptionValues
         catch (IllegalArgumentException x)
         {
             options.problems.add(source(entry) + ": " + x.getMessage());
+        }
+    }
+
+    void setFrontendSecret(ConfigEntry entry, LauncherOptions options)
+    {
+        try
+        {
+            options.frontendSecret = FrontendSecret.parse(entry.value() == null ? "" : entry.value());
+        }
+        catch (IllegalArgumentException x)
+        {
+            options.problems.add(source(entry) + x.getMessage().substring(x.getMessage().indexOf(':')));
+        }
+    }
+
+    void addAllowFrontend(ConfigEntry entry, LauncherOptions options)
+    {
+        try
+        {
+            FrontendAllowList.of(List.of(entry.displayValue()));
+            options.allowFrontends.add(entry.displayValue().trim());
+        }
+        catch (IllegalArgumentException x)
+        {
+            options.problems.add(source(entry) + x.getMessage().substring(x.getMessage().indexOf(':')));
         }
     }
 

@@ -50,6 +50,7 @@ final class OptionsValidation
             if (address.isUnix() && !Files.isDirectory(address.getUnixPath().getParent()))
                 all.add("socket " + address + ": directory " + address.getUnixPath().getParent() + " does not exist (expected: an existing directory)");
         }
+        checkFrontendTrust(options, all);
         if (options.chmodSocket != null && options.getAllSockets().stream().noneMatch(ListenAddress::isUnix))
             all.add(options.chmodSocketSource + ": " + options.chmodSocket + " but no Unix socket is given (expected: a --socket or --http-socket with a path)");
         if (options.chownSocket != null && options.getAllSockets().stream().noneMatch(ListenAddress::isUnix))
@@ -91,5 +92,25 @@ final class OptionsValidation
         // the subscription client owns the syntax of subscribe-to and subscribe2, and reports here what it cannot send
         all.addAll(SubscriptionSpec.problems(options.subscriptions, options.uwsgiSockets.size()));
         return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * Tomcat's AJP connector since 9.0.31: a socket whose vars are believed (client address, HTTPS) does not start on
+     * an address other hosts reach unless something says which frontend to believe, or the operator says explicitly
+     * that anyone may.
+     */
+    private static void checkFrontendTrust(LauncherOptions options, List<String> all)
+    {
+        if (options.frontendSecret != null || !options.allowFrontends.isEmpty() || options.insecureFrontend)
+            return;
+        for (ListenAddress address : options.uwsgiSockets)
+        {
+            if (address.isUnix() || address.isLoopback())
+                continue;
+            all.add("socket " + address + ": listens on " + (address.isAllInterfaces() ? "all interfaces" : "a non-loopback address") +
+                " without frontend trust, so any host that reaches it can send the uwsgi vars the applications believe (REMOTE_ADDR, HTTPS, ...)" +
+                " (expected: --frontend-secret NAME=VALUE with nginx 'uwsgi_param NAME VALUE;', --allow-frontend CIDR with the frontends' addresses," +
+                " or --insecure-frontend to accept the risk; or 127.0.0.1:" + address.getPort() + " or a Unix socket when the frontend runs on this machine)");
+        }
     }
 }

@@ -14,10 +14,13 @@ import io.github.jettyuwsgi.launcher.options.HttpsSocketSpec;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.ListenAddress;
 import io.github.jettyuwsgi.launcher.options.UsageException;
+import io.github.jettyuwsgi.launcher.stats.AcceptCounter;
 import io.github.jettyuwsgi.launcher.stats.ListenBacklogs;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendAllowList;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -35,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@link UwsgiUnixDomainConnector} per Unix socket path, with a {@link UwsgiConnectionFactory} for each
  * {@code socket}, an {@link HttpConnectionFactory} for each {@code http-socket} ({@code http}), TLS then HTTP for each
  * {@code https-socket} ({@code https}) and Jetty's FastCGI server for each {@code fastcgi-socket}. Every connector shares one
- * {@link HttpConfiguration}, so a request means the same over uwsgi and over HTTP. It logs one line per socket bound,
- * and warns about a socket on all interfaces and a backlog the kernel caps.
+ * {@link HttpConfiguration}, so a request means the same over uwsgi and over HTTP. Each uwsgi socket gets
+ * the frontend checks ({@code frontend-secret}, {@code allow-frontend}) with counters of its own. It logs one line per
+ * socket bound, and warns about a socket on all interfaces that nothing protects and a backlog the kernel caps.
  */
 final class Connectors
 {
@@ -60,11 +64,9 @@ final class Connectors
     {
         warnIfBacklogCapped(options.getListen());
         HttpConfiguration httpConfiguration = newHttpConfiguration();
-        UwsgiConfiguration uwsgiConfiguration = new UwsgiConfiguration();
-        uwsgiConfiguration.setMaxVarsSize(options.getBufferSize());
         for (ListenAddress address : options.getUwsgiSockets())
         {
-            server.addConnector(newConnector(server, "uwsgi", address, new UwsgiConnectionFactory(httpConfiguration, uwsgiConfiguration)));
+            server.addConnector(newConnector(server, "uwsgi", address, new UwsgiConnectionFactory(httpConfiguration, newUwsgiConfiguration())));
         }
         for (ListenAddress address : options.getHttpSockets())
         {
@@ -85,6 +87,22 @@ final class Connectors
         {
             server.addConnector(newConnector(server, "fastcgi", address, ListenerFactories.fastcgi(httpConfiguration)));
         }
+    }
+
+    /**
+     * @return the wire settings of one uwsgi socket, with frontend checks of its own so that the stats document counts
+     * refusals per socket
+     */
+    private UwsgiConfiguration newUwsgiConfiguration()
+    {
+        UwsgiConfiguration uwsgiConfiguration = new UwsgiConfiguration();
+        uwsgiConfiguration.setMaxVarsSize(options.getBufferSize());
+        if (options.getFrontendSecret() != null || !options.getAllowFrontends().isEmpty())
+        {
+            FrontendAllowList allowList = options.getAllowFrontends().isEmpty() ? null : FrontendAllowList.of(options.getAllowFrontends());
+            uwsgiConfiguration.setFrontendTrust(new FrontendTrust(options.getFrontendSecret(), allowList));
+        }
+        return uwsgiConfiguration;
     }
 
     /**
@@ -122,6 +140,7 @@ final class Connectors
         {
             // Also for plain HTTP: the subclass only adds stale-socket removal and the socket mode.
             UwsgiUnixDomainConnector connector = new UwsgiUnixDomainConnector(server, factory);
+            connector.addBean(new AcceptCounter());
             connector.setUnixDomainPath(address.getUnixPath());
             connector.setSocketMode(options.getChmodSocket());
             connector.setSocketOwner(options.getChownSocket());
@@ -137,10 +156,12 @@ final class Connectors
             return connector;
         }
 
-        if (address.isAllInterfaces())
+        boolean trusted = "uwsgi".equals(kind) && (options.getFrontendSecret() != null || !options.getAllowFrontends().isEmpty());
+        if (address.isAllInterfaces() && !trusted)
             LOG.warn("{} socket {} listens on all interfaces: any host that reaches it can send requests{}; use 127.0.0.1:{} when the frontend runs on this machine",
                 kind, address, "uwsgi".equals(kind) || "fastcgi".equals(kind) ? " with forged REMOTE_ADDR and HTTPS vars" : "", address.getPort());
         ServerConnector connector = new ServerConnector(server, factory);
+        connector.addBean(new AcceptCounter());
         connector.setHost(address.getHost());
         connector.setPort(address.getPort());
         connector.setAcceptQueueSize(options.getListen());

@@ -14,6 +14,9 @@ import java.util.Map;
 
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
 import io.github.jettyuwsgi.launcher.harakiri.HarakiriHandler;
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
+import org.eclipse.jetty.fcgi.server.ServerFCGIConnectionFactory;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
@@ -21,6 +24,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.HostPort;
@@ -35,7 +39,9 @@ import org.eclipse.jetty.util.ajax.JSON;
  *
  * <p>The keys, their nesting and their JSON types are uWSGI 2.0.21's. The JVM is one process, so the document has
  * one worker (id 1, the JVM's pid), whose cores are the request threads of Jetty's pool, and one app per deployed
- * context. {@code docs/configuration.md} (section Stats) has the mapping of every key.</p>
+ * context. Every listener is a socket ({@code socket}, {@code http-socket}, {@code https-socket},
+ * {@code fastcgi-socket}), with counters of ours beside uWSGI's keys. {@code docs/configuration.md} (section Stats)
+ * has the mapping of every key.</p>
  */
 public final class StatsDocument
 {
@@ -144,9 +150,25 @@ public final class StatsDocument
             socket.put("max_queue", maxQueue);
             socket.put("shared", 0L);
             socket.put("can_offload", 0L);
+            putCounters(connector, socket);
             sockets.add(socket);
         }
         return sockets;
+    }
+
+    /**
+     * Ours, beside uWSGI's keys (readers ignore keys they do not know): the connections the listener accepted and has
+     * open, and what its frontend checks refused (uwsgi sockets; 0 elsewhere).
+     */
+    private static void putCounters(Connector connector, Map<String, Object> socket)
+    {
+        AcceptCounter accepted = connector instanceof AbstractConnector container ? container.getBean(AcceptCounter.class) : null;
+        socket.put("connections", accepted == null ? 0L : accepted.getAccepted());
+        socket.put("open_connections", (long)connector.getConnectedEndPoints().size());
+        UwsgiConnectionFactory uwsgi = connector.getConnectionFactory(UwsgiConnectionFactory.class);
+        FrontendTrust trust = uwsgi == null ? FrontendTrust.NONE : uwsgi.getUwsgiConfiguration().getFrontendTrust();
+        socket.put("refused_frontends", trust.getRefusedAddresses());
+        socket.put("refused_packets", trust.getRefusedPackets());
     }
 
     private static InetSocketAddress localAddress(ServerConnector connector)
@@ -176,6 +198,11 @@ public final class StatsDocument
     {
         if (factory instanceof HttpConnectionFactory)
             return "http";
+        // uWSGI's names for its https-socket and fastcgi-socket
+        if (factory instanceof SslConnectionFactory)
+            return "https";
+        if (factory instanceof ServerFCGIConnectionFactory)
+            return "fastcgi";
         return factory == null ? "" : factory.getProtocol().toLowerCase(Locale.ROOT);
     }
 

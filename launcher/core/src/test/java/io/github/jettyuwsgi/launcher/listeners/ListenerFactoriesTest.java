@@ -12,6 +12,7 @@ import io.github.jettyuwsgi.launcher.options.HttpsSocketSpec;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.fcgi.client.transport.HttpClientTransportOverFCGI;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -59,6 +60,8 @@ public class ListenerFactoriesTest
             public boolean handle(Request request, Response response, Callback callback)
             {
                 String body = request.getMethod() + " " + request.getHttpURI().getPathQuery() + " secure=" + request.isSecure() + " scheme=" + request.getHttpURI().getScheme();
+                if (request.getHttpURI().getPath().equals("/remote"))
+                    body = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
                 Content.Sink.write(response, true, body, callback);
                 return true;
             }
@@ -159,6 +162,42 @@ public class ListenerFactoriesTest
                 assertEquals(200, response.getStatus());
                 assertEquals("GET /hello?x=" + i + " secure=false scheme=http", response.getContentAsString());
             }
+        }
+        finally
+        {
+            client.stop();
+        }
+    }
+
+    /**
+     * The FastCGI server answers the client's address from the frontend's REMOTE_ADDR and REMOTE_PORT params, not
+     * from its socket (which sees the frontend); without them, the socket's.
+     */
+    @Test
+    public void testFastCgiRemoteAddressIsTheFrontendsClient() throws Exception
+    {
+        int port = start(ListenerFactories.fastcgi(new HttpConfiguration()));
+        HttpClient client = new HttpClient(new HttpClientTransportOverFCGI("/srv")
+        {
+            @Override
+            public void customize(org.eclipse.jetty.client.Request request, HttpFields.Mutable params)
+            {
+                super.customize(request, params);
+                if (request.getPath().startsWith("/remote"))
+                {
+                    params.put("REMOTE_ADDR", request.getHeaders().get("X-Test-Addr"));
+                    params.put("REMOTE_PORT", request.getHeaders().get("X-Test-Port"));
+                }
+            }
+        });
+        client.start();
+        try
+        {
+            assertEquals("203.0.113.9:40001", client.newRequest("http://127.0.0.1:" + port + "/remote")
+                .headers(h -> h.put("X-Test-Addr", "203.0.113.9").put("X-Test-Port", "40001")).send().getContentAsString());
+            assertEquals("2001:db8::7:0", client.newRequest("http://127.0.0.1:" + port + "/remote")
+                .headers(h -> h.put("X-Test-Addr", "2001:db8::7").put("X-Test-Port", "x")).send().getContentAsString());
+            assertTrue(client.GET("http://127.0.0.1:" + port + "/other").getContentAsString().startsWith("GET /other"));
         }
         finally
         {

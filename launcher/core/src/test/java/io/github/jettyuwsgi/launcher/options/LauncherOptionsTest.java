@@ -105,7 +105,7 @@ public class LauncherOptionsTest
     @Test
     public void testValueAfterEqualsSign()
     {
-        LauncherOptions options = LauncherOptions.parse("--socket=:3031", "--war=" + war, "--threads=16", "--realm=shop=" + users);
+        LauncherOptions options = LauncherOptions.parse("--socket=:3031", "--insecure-frontend", "--war=" + war, "--threads=16", "--realm=shop=" + users);
 
         assertEquals(List.of(), options.validate());
         assertEquals(3031, options.getUwsgiSockets().get(0).getPort());

@@ -106,7 +106,7 @@ class LauncherCommandLineIT
     @Test
     void testAllInterfacesWarnsAndBufferSizeLimitsVars() throws Exception
     {
-        try (LauncherRun launcher = LauncherRun.start(work, "--socket", ":0", "--buffer-size", "1024",
+        try (LauncherRun launcher = LauncherRun.start(work, "--socket", ":0", "--insecure-frontend", "--buffer-size", "1024",
             "--mount", "/legacy=" + LauncherRun.war(FeaturesWarChecks.LEGACY_WAR)))
         {
             int port = launcher.boundPort("uwsgi");
