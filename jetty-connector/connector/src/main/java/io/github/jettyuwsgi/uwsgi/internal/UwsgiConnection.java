@@ -78,6 +78,11 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private boolean closeAfterParse;
     /** Set by onClose: no input buffer is taken after it. Guarded by this. */
     private boolean inputClosed;
+    /** See {@link #setSocketTimeout}. */
+    private long socketTimeout;
+    private long requestIdleTimeout;
+    private SocketTimeouts socketTimeouts;
+    private volatile boolean socketTimedOut;
 
     public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration)
     {
@@ -255,7 +260,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     {
         releaseInputBuffer();
         UwsgiException truncated = parser.atEOF();
-        if (truncated != null)
+        // a connection closed by socket-timeout has been reported already
+        if (truncated != null && !socketTimedOut)
             LOG.warn("uwsgi: broken packet from {}: {}; closing", frontend(), truncated.getMessage());
         else if (LOG.isDebugEnabled())
             LOG.debug("uwsgi: frontend closed {} without sending a packet", this);
@@ -416,6 +422,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             return;
         }
         getEndPoint().shutdownOutput();
+        // waiting for the frontend to send the rest of the body or close is waiting for request bytes
+        getEndPoint().setIdleTimeout(socketTimeout);
         drain();
     }
 
@@ -480,16 +488,65 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         return unread;
     }
 
+    // ---- socket-timeout: how long the request's bytes may keep the connection waiting ----
+
+    /**
+     * Called by the factory before the connection opens. Until the packet's vars are complete, and whenever the
+     * application waits for body bytes, the end point's idle timeout is {@code socketTimeout}; while the application
+     * runs and writes, it is the idle timeout the connector gave the end point (which Jetty may change per request
+     * through {@code HttpConfiguration.setIdleTimeout}).
+     *
+     * @param socketTimeout milliseconds, or 0 to keep the connector's idle timeout throughout
+     * @param socketTimeouts where connections closed by the timeout are counted and logged
+     */
+    public void setSocketTimeout(long socketTimeout, SocketTimeouts socketTimeouts)
+    {
+        this.socketTimeouts = socketTimeouts;
+        this.requestIdleTimeout = getEndPoint().getIdleTimeout();
+        this.socketTimeout = socketTimeout > 0 ? socketTimeout : requestIdleTimeout;
+        getEndPoint().setIdleTimeout(this.socketTimeout);
+    }
+
+    long getSocketTimeout()
+    {
+        return socketTimeout;
+    }
+
+    long getRequestIdleTimeout()
+    {
+        return requestIdleTimeout;
+    }
+
+    /**
+     * Counts and logs a connection whose request stalled, once per connection.
+     */
+    private void onSocketTimeout(String stalled)
+    {
+        if (socketTimedOut)
+            return;
+        socketTimedOut = true;
+        if (socketTimeouts != null)
+            socketTimeouts.closed(frontend(), stalled, socketTimeout);
+    }
+
     @Override
     public boolean onIdleExpired(TimeoutException timeout)
     {
         HttpStreamOverUwsgi current = stream;
         if (current == null)
         {
-            if (parser.getState() != UwsgiParser.State.HEADER && parser.getState() != UwsgiParser.State.END && parser.getState() != UwsgiParser.State.FAILED)
-                LOG.warn("uwsgi: idle timeout in the middle of a packet from {} (parser state {}); closing", frontend(), parser.getState());
+            // After the response, the drain waited for the frontend to close: nothing to report.
+            UwsgiParser.State state = parser.getState();
+            if (completed.get() || state == UwsgiParser.State.FAILED)
+                return true;
+            // A whole packet is being dispatched (or a ping answered): the connection waits for no byte, a thread works.
+            if (parser.isVarsComplete() || state == UwsgiParser.State.END)
+                return false;
+            onSocketTimeout(state == UwsgiParser.State.HEADER && getBytesIn() == 0 ? "nothing received" : "a partial packet (" + state + ")");
             return true;
         }
+        if (current.isAwaitingBody())
+            onSocketTimeout("the request body stalled");
         HttpChannel.IdleTimeoutTask task = current.getHttpChannel().onIdleTimeout(timeout);
         boolean handlingRequest = task.handlingRequest();
         if (handlingRequest)
