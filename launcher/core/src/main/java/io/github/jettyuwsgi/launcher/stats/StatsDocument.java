@@ -14,6 +14,7 @@ import java.util.Map;
 
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
 import io.github.jettyuwsgi.launcher.harakiri.HarakiriHandler;
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
@@ -144,6 +145,10 @@ public final class StatsDocument
             socket.put("max_queue", maxQueue);
             socket.put("shared", 0L);
             socket.put("can_offload", 0L);
+            // ours, not uWSGI's: connections closed because their request stalled for socket-timeout
+            UwsgiConnectionFactory uwsgi = connector.getConnectionFactory(UwsgiConnectionFactory.class);
+            if (uwsgi != null)
+                socket.put("socket_timeouts", uwsgi.getSocketTimeouts());
             sockets.add(socket);
         }
         return sockets;
