@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * response the output is shut down and the input drained until the frontend closes, so that unread body bytes never turn
  * the close into a reset that would cut the response short.</p>
  *
+ * <p>How long the request's bytes may keep the connection waiting is {@code socket-timeout}, applied through the end
+ * point's idle timeout while the packet arrives and while the application waits for body bytes (see
+ * {@link #setSocketTimeout}); the rest of the time the connector's idle timeout applies, as to any Jetty request.</p>
+ *
  * <p>The one exception to "one response, then close" is an upgrade: after the {@code 101} of a WebSocket handshake the
  * end point is handed to the connection the application chose ({@link SwitchingProtocols}).</p>
  */
@@ -423,7 +427,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         }
         getEndPoint().shutdownOutput();
         // waiting for the frontend to send the rest of the body or close is waiting for request bytes
-        getEndPoint().setIdleTimeout(socketTimeout);
+        getEndPoint().setIdleTimeout(getSocketTimeout());
         drain();
     }
 
@@ -507,14 +511,15 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         getEndPoint().setIdleTimeout(this.socketTimeout);
     }
 
+    // Without setSocketTimeout (a connection made by hand), the connector's idle timeout applies throughout.
     long getSocketTimeout()
     {
-        return socketTimeout;
+        return socketTimeouts == null ? getEndPoint().getIdleTimeout() : socketTimeout;
     }
 
     long getRequestIdleTimeout()
     {
-        return requestIdleTimeout;
+        return socketTimeouts == null ? getEndPoint().getIdleTimeout() : requestIdleTimeout;
     }
 
     /**
