@@ -51,7 +51,9 @@ class IdleConnectionsIT
         int statsPort = FreePorts.allocate(1)[0];
         try (NginxLauncherRig rig = NginxLauncherRig.start(settings, "idle-connections", launcher -> launcher
             .option("--socket-timeout", "1")
-            .option("--stats", FreePorts.LOOPBACK + ":" + statsPort)))
+            .option("--stats", FreePorts.LOOPBACK + ":" + statsPort)
+            // deploying two WARs takes minutes on a machine shared by many builds
+            .startTimeout(Duration.ofMinutes(5))))
         {
             // the JVM raises its soft limit to the hard one at start (HotSpot's MaxFDLimit): nothing to raise by hand
             assertFdLimitAtLeast(String.valueOf(rig.launcher().pid()), IDLE + FD_MARGIN);
