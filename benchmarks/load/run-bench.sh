@@ -229,7 +229,7 @@ if [ "$APP" = hello ]; then
 fi
 for instance in ours ${BASELINE:+base}; do
   tcp_var="${instance}_TCP"; http_var="${instance}_HTTP"
-  echo "  upstream $instance-http { server 127.0.0.1:${!http_var}; keepalive 16; }" >>"$NGINX_CONF"
+  echo "  upstream $instance-http { server 127.0.0.1:${!http_var}; keepalive 16; keepalive_timeout 3s; }" >>"$NGINX_CONF"
   add_nginx_target "$instance-unix" "$instance" "$UWSGI_PARAMS uwsgi_pass unix:$WORK/$instance.sock;"
   add_nginx_target "$instance-unix-log" "${instance}log" "$UWSGI_PARAMS uwsgi_pass unix:$WORK/${instance}log.sock;"
   add_nginx_target "$instance-tcp" "$instance" "$UWSGI_PARAMS uwsgi_pass 127.0.0.1:${!tcp_var};"

@@ -24,9 +24,12 @@ public class UwsgiConfiguration
     public static final int DEFAULT_MAX_VARS_SIZE = Uwsgi.MAX_DATASIZE;
     /** The smallest limit that still fits the vars a frontend sends for a bare GET. */
     public static final int MIN_MAX_VARS_SIZE = 512;
+    /** uWSGI's {@code socket-timeout} default, 4 seconds. */
+    public static final long DEFAULT_SOCKET_TIMEOUT_MILLIS = 4000;
 
     private int maxVarsSize = DEFAULT_MAX_VARS_SIZE;
     private FrontendTrust frontendTrust = FrontendTrust.NONE;
+    private long socketTimeout = DEFAULT_SOCKET_TIMEOUT_MILLIS;
 
     /**
      * Settings with every default, changed through the setters.
@@ -64,6 +67,26 @@ public class UwsgiConfiguration
         this.frontendTrust = Objects.requireNonNull(frontendTrust, "frontendTrust");
     }
 
+    @ManagedAttribute("The longest a uwsgi connection may wait for the bytes of its request, in ms (uWSGI's socket-timeout); 0 leaves the connector's idle timeout")
+    public long getSocketTimeout()
+    {
+        return socketTimeout;
+    }
+
+    /**
+     * How long a connection may go without receiving a byte of its request: before the packet is complete (a
+     * connection that sends nothing, or part of the head or vars) and while the application waits for body bytes. A
+     * connection that stalls that long is closed and counted ({@link UwsgiConnectionFactory#getSocketTimeouts()}).
+     * It does not bound the application's own time or the writing of the response: the connector's idle timeout (or
+     * {@code HttpConfiguration.setIdleTimeout}) does, as for any Jetty request.
+     *
+     * @param socketTimeout milliseconds, at least 1; 0 applies the connector's idle timeout throughout
+     */
+    public void setSocketTimeout(long socketTimeout)
+    {
+        this.socketTimeout = socketTimeout;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first setting that is out of range
      */
@@ -71,11 +94,13 @@ public class UwsgiConfiguration
     {
         if (maxVarsSize < MIN_MAX_VARS_SIZE || maxVarsSize > Uwsgi.MAX_DATASIZE)
             throw new IllegalArgumentException("maxVarsSize (buffer-size): " + maxVarsSize + " (expected: " + MIN_MAX_VARS_SIZE + " to " + Uwsgi.MAX_DATASIZE + ")");
+        if (socketTimeout < 0)
+            throw new IllegalArgumentException("socketTimeout (socket-timeout): " + socketTimeout + " ms (expected: 0 or more)");
     }
 
     @Override
     public String toString()
     {
-        return "UwsgiConfiguration{maxVarsSize=" + maxVarsSize + ", " + frontendTrust + "}";
+        return "UwsgiConfiguration{maxVarsSize=" + maxVarsSize + ", socketTimeout=" + socketTimeout + ", " + frontendTrust + "}";
     }
 }

@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.uwsgi;
 
 import java.util.Objects;
 
+import io.github.jettyuwsgi.uwsgi.internal.SocketTimeouts;
 import io.github.jettyuwsgi.uwsgi.internal.UwsgiConnection;
 import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.io.Connection;
@@ -41,6 +42,7 @@ public class UwsgiConnectionFactory extends AbstractConnectionFactory
 
     private final HttpConfiguration httpConfiguration;
     private final UwsgiConfiguration uwsgiConfiguration;
+    private final SocketTimeouts socketTimeouts = new SocketTimeouts();
 
     public UwsgiConnectionFactory()
     {
@@ -73,6 +75,17 @@ public class UwsgiConnectionFactory extends AbstractConnectionFactory
         return uwsgiConfiguration;
     }
 
+    /**
+     * @return the connections of this factory closed because their request stalled for
+     * {@link UwsgiConfiguration#getSocketTimeout() socket-timeout}: nothing received, part of a packet, or a body that
+     * stopped coming while the application waited for it
+     */
+    @ManagedAttribute("Connections closed because their request stalled for socket-timeout")
+    public long getSocketTimeouts()
+    {
+        return socketTimeouts.getCount();
+    }
+
     @Override
     protected void doStart() throws Exception
     {
@@ -89,6 +102,7 @@ public class UwsgiConnectionFactory extends AbstractConnectionFactory
         UwsgiConnection connection = new UwsgiConnection(connector, endPoint, httpConfiguration, uwsgiConfiguration);
         connection.setUseInputDirectByteBuffers(httpConfiguration.isUseInputDirectByteBuffers());
         connection.setUseOutputDirectByteBuffers(httpConfiguration.isUseOutputDirectByteBuffers());
+        connection.setSocketTimeout(uwsgiConfiguration.getSocketTimeout(), socketTimeouts);
         return configure(connection, connector, endPoint);
     }
 }

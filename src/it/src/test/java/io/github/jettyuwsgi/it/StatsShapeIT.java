@@ -42,7 +42,8 @@ class StatsShapeIT
         "sockets[].connections", "connections the listener accepted",
         "sockets[].open_connections", "connections the listener has open",
         "sockets[].refused_frontends", "connections closed by allow-frontend",
-        "sockets[].refused_packets", "packets answered 403 by frontend-secret");
+        "sockets[].refused_packets", "packets answered 403 by frontend-secret",
+        "sockets[].socket_timeouts", "connections closed by socket-timeout, which uWSGI does not count");
 
     @Test
     void testSameKeysAndTypesAsUwsgi() throws Exception

@@ -35,6 +35,9 @@ class HttpStreamOverUwsgi implements HttpStream
     private Content.Chunk chunk;
     /** The 101 of an upgrade was sent: at completion the end point goes to the connection the application chose. */
     private boolean upgrading;
+    /** The idle timeout of the request while it is not waiting for body bytes (then it is socket-timeout). */
+    private volatile long idleTimeout;
+    private volatile boolean awaitingBody;
 
     HttpStreamOverUwsgi(UwsgiConnection connection, HttpChannel channel)
     {
@@ -42,6 +45,9 @@ class HttpStreamOverUwsgi implements HttpStream
         this.channel = channel;
         this.sender = new ResponseSender(connection.getEndPoint(), connection.getBufferPool(), connection.isUseOutputDirectByteBuffers(),
             connection.getHttpConfiguration(), connection::countOut);
+        // Dispatched: the application's time and the response are the request idle timeout's, not socket-timeout's.
+        this.idleTimeout = connection.getRequestIdleTimeout();
+        connection.getEndPoint().setIdleTimeout(idleTimeout);
     }
 
     HttpChannel getHttpChannel()
@@ -97,7 +103,29 @@ class HttpStreamOverUwsgi implements HttpStream
             notifyContentAvailable();
             return;
         }
+        awaitBody();
         connection.tryFillInterested(demandCallback);
+    }
+
+    /**
+     * The application waits for body bytes the frontend has not sent: as while the packet arrived, the wait is bounded
+     * by socket-timeout (uWSGI bounds its body reads the same way), so a stalled body cannot hold a blocked reader.
+     */
+    private void awaitBody()
+    {
+        awaitingBody = true;
+        connection.getEndPoint().setIdleTimeout(connection.getSocketTimeout());
+    }
+
+    private void bodyArrived()
+    {
+        awaitingBody = false;
+        connection.getEndPoint().setIdleTimeout(idleTimeout);
+    }
+
+    boolean isAwaitingBody()
+    {
+        return awaitingBody;
     }
 
     private void notifyContentAvailable()
@@ -146,13 +174,15 @@ class HttpStreamOverUwsgi implements HttpStream
     @Override
     public long getIdleTimeout()
     {
-        return connection.getEndPoint().getIdleTimeout();
+        return idleTimeout;
     }
 
     @Override
     public void setIdleTimeout(long idleTimeoutMs)
     {
-        connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
+        idleTimeout = idleTimeoutMs;
+        if (!awaitingBody)
+            connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
     }
 
     @Override
@@ -219,11 +249,15 @@ class HttpStreamOverUwsgi implements HttpStream
         @Override
         public void succeeded()
         {
+            bodyArrived();
             connection.parseAndFill();
             if (chunk != null)
                 notifyContentAvailable();
             else
+            {
+                awaitBody();
                 connection.tryFillInterested(this);
+            }
         }
 
         @Override

@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * response the output is shut down and the input drained until the frontend closes, so that unread body bytes never turn
  * the close into a reset that would cut the response short.</p>
  *
+ * <p>How long the request's bytes may keep the connection waiting is {@code socket-timeout}, applied through the end
+ * point's idle timeout while the packet arrives and while the application waits for body bytes (see
+ * {@link #setSocketTimeout}); the rest of the time the connector's idle timeout applies, as to any Jetty request.</p>
+ *
  * <p>The one exception to "one response, then close" is an upgrade: after the {@code 101} of a WebSocket handshake the
  * end point is handed to the connection the application chose ({@link SwitchingProtocols}).</p>
  */
@@ -80,6 +84,11 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private boolean closeAfterParse;
     /** Set by onClose: no input buffer is taken after it. Guarded by this. */
     private boolean inputClosed;
+    /** See {@link #setSocketTimeout}. */
+    private long socketTimeout;
+    private long requestIdleTimeout;
+    private SocketTimeouts socketTimeouts;
+    private volatile boolean socketTimedOut;
 
     public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration)
     {
@@ -258,7 +267,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     {
         releaseInputBuffer();
         UwsgiException truncated = parser.atEOF();
-        if (truncated != null)
+        // a connection closed by socket-timeout has been reported already
+        if (truncated != null && !socketTimedOut)
             LOG.warn("uwsgi: broken packet from {}: {}; closing", frontend(), truncated.getMessage());
         else if (LOG.isDebugEnabled())
             LOG.debug("uwsgi: frontend closed {} without sending a packet", this);
@@ -419,6 +429,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             return;
         }
         getEndPoint().shutdownOutput();
+        // waiting for the frontend to send the rest of the body or close is waiting for request bytes
+        getEndPoint().setIdleTimeout(getSocketTimeout());
         drain();
     }
 
@@ -483,16 +495,66 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         return unread;
     }
 
+    // ---- socket-timeout: how long the request's bytes may keep the connection waiting ----
+
+    /**
+     * Called by the factory before the connection opens. Until the packet's vars are complete, and whenever the
+     * application waits for body bytes, the end point's idle timeout is {@code socketTimeout}; while the application
+     * runs and writes, it is the idle timeout the connector gave the end point (which Jetty may change per request
+     * through {@code HttpConfiguration.setIdleTimeout}).
+     *
+     * @param socketTimeout milliseconds, or 0 to keep the connector's idle timeout throughout
+     * @param socketTimeouts where connections closed by the timeout are counted and logged
+     */
+    public void setSocketTimeout(long socketTimeout, SocketTimeouts socketTimeouts)
+    {
+        this.socketTimeouts = socketTimeouts;
+        this.requestIdleTimeout = getEndPoint().getIdleTimeout();
+        this.socketTimeout = socketTimeout > 0 ? socketTimeout : requestIdleTimeout;
+        getEndPoint().setIdleTimeout(this.socketTimeout);
+    }
+
+    // Without setSocketTimeout (a connection made by hand), the connector's idle timeout applies throughout.
+    long getSocketTimeout()
+    {
+        return socketTimeouts == null ? getEndPoint().getIdleTimeout() : socketTimeout;
+    }
+
+    long getRequestIdleTimeout()
+    {
+        return socketTimeouts == null ? getEndPoint().getIdleTimeout() : requestIdleTimeout;
+    }
+
+    /**
+     * Counts and logs a connection whose request stalled, once per connection.
+     */
+    private void onSocketTimeout(String stalled)
+    {
+        if (socketTimedOut)
+            return;
+        socketTimedOut = true;
+        if (socketTimeouts != null)
+            socketTimeouts.closed(frontend(), stalled, socketTimeout);
+    }
+
     @Override
     public boolean onIdleExpired(TimeoutException timeout)
     {
         HttpStreamOverUwsgi current = stream;
         if (current == null)
         {
-            if (parser.getState() != UwsgiParser.State.HEADER && parser.getState() != UwsgiParser.State.END && parser.getState() != UwsgiParser.State.FAILED)
-                LOG.warn("uwsgi: idle timeout in the middle of a packet from {} (parser state {}); closing", frontend(), parser.getState());
+            // After the response, the drain waited for the frontend to close: nothing to report.
+            UwsgiParser.State state = parser.getState();
+            if (completed.get() || state == UwsgiParser.State.FAILED)
+                return true;
+            // A whole packet is being dispatched (or a ping answered): the connection waits for no byte, a thread works.
+            if (parser.isVarsComplete() || state == UwsgiParser.State.END)
+                return false;
+            onSocketTimeout(state == UwsgiParser.State.HEADER && getBytesIn() == 0 ? "nothing received" : "a partial packet (" + state + ")");
             return true;
         }
+        if (current.isAwaitingBody())
+            onSocketTimeout("the request body stalled");
         HttpChannel.IdleTimeoutTask task = current.getHttpChannel().onIdleTimeout(timeout);
         boolean handlingRequest = task.handlingRequest();
         if (handlingRequest)

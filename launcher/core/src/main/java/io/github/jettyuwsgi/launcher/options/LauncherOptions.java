@@ -38,6 +38,13 @@ public final class LauncherOptions
     public static final int DEFAULT_BUFFER_SIZE = UwsgiConfiguration.DEFAULT_MAX_VARS_SIZE;
     /** uWSGI's {@code listen}: the sockets' listen backlog. */
     public static final int DEFAULT_LISTEN = 100;
+    /** uWSGI's {@code socket-timeout}, in seconds: how long a connection may wait for the bytes of its request. */
+    public static final int DEFAULT_SOCKET_TIMEOUT_SECONDS = (int)(UwsgiConfiguration.DEFAULT_SOCKET_TIMEOUT_MILLIS / 1000);
+    /**
+     * How long a request being handled may go without reading or writing a byte, in milliseconds: Jetty's default idle
+     * timeout, kept for the application's time whatever {@code socket-timeout} is.
+     */
+    public static final long REQUEST_IDLE_TIMEOUT_MILLIS = 30_000;
     /** The maximum number of request threads: Jetty's own default. */
     public static final int DEFAULT_THREADS = 200;
     /** uWSGI's smallest {@code threads}: the sockets' own threads come on top (see ServerAssembler). */
@@ -127,6 +134,7 @@ public final class LauncherOptions
     String chownSocketSource;
     int listen = DEFAULT_LISTEN;
     int bufferSize = DEFAULT_BUFFER_SIZE;
+    int socketTimeout = DEFAULT_SOCKET_TIMEOUT_SECONDS;
     int threads = DEFAULT_THREADS;
     String environment;
     Path pidFile;
@@ -424,6 +432,14 @@ public final class LauncherOptions
     public int getBufferSize()
     {
         return bufferSize;
+    }
+
+    /**
+     * @return seconds a connection may wait for the bytes of its request ({@code socket-timeout})
+     */
+    public int getSocketTimeout()
+    {
+        return socketTimeout;
     }
 
     /**

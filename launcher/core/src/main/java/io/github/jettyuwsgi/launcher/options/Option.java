@@ -15,6 +15,7 @@ import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_EMPE
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_EMPEROR_THROTTLE_MILLIS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_LISTEN;
+import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_SOCKET_TIMEOUT_SECONDS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_SUBSCRIBE_FREQ;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_THREADS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.ENVIRONMENTS;
@@ -65,6 +66,8 @@ enum Option
         (values, entry, options) -> options.listen = values.number(entry, entry.displayValue(), 1, 65_535, DEFAULT_LISTEN)),
     BUFFER_SIZE("buffer-size", List.of(), null, "BYTES", false, "largest uwsgi vars block accepted, " + UwsgiConfiguration.MIN_MAX_VARS_SIZE + " to " + Uwsgi.MAX_DATASIZE + "; 32k means 32768 and 64k means 65535 (default: " + DEFAULT_BUFFER_SIZE + ")",
         OptionValues::setBufferSize),
+    SOCKET_TIMEOUT("socket-timeout", List.of(), null, "SECONDS", false, "close a connection whose request stalls that long: nothing sent, part of a packet or request head, or a body that stops while the application waits for it; counted in the stats. Not a limit on the application's time (see harakiri); also -z (default: " + DEFAULT_SOCKET_TIMEOUT_SECONDS + ", as uWSGI)",
+        (values, entry, options) -> options.socketTimeout = values.number(entry, entry.displayValue(), 1, 86_400, DEFAULT_SOCKET_TIMEOUT_SECONDS)),
     REALM("realm", List.of(), UwsgiOptions.Argument.REQUIRED, "NAME=FILE", true, "a login realm for BASIC and FORM security: a properties file of 'user: password[,role...]' lines; NAME must match the WAR's <realm-name>",
         OptionValues::addRealm),
     THREADS("threads", List.of(), null, "N", false, "request threads: how many requests run at once; the sockets' accept and select threads come on top (default: " + DEFAULT_THREADS + ")",

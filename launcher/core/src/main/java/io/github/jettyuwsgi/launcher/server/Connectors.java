@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.github.jettyuwsgi.launcher.listeners.ListenerFactories;
 import io.github.jettyuwsgi.launcher.options.HttpsSocketSpec;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * {@link UwsgiUnixDomainConnector} per Unix socket path, with a {@link UwsgiConnectionFactory} for each
  * {@code socket}, an {@link HttpConnectionFactory} for each {@code http-socket} ({@code http}), TLS then HTTP for each
  * {@code https-socket} ({@code https}) and Jetty's FastCGI server for each {@code fastcgi-socket}. Every connector shares one
- * {@link HttpConfiguration}, so a request means the same over uwsgi and over HTTP. Each uwsgi socket gets
- * the frontend checks ({@code frontend-secret}, {@code allow-frontend}) with counters of its own. It logs one line per
- * socket bound, and warns about a socket on all interfaces that nothing protects and a backlog the kernel caps.
+ * {@link HttpConfiguration}, so a request means the same over uwsgi and over HTTP, and {@code socket-timeout} bounds the
+ * wait for a request on each of them. Each uwsgi socket gets the frontend checks ({@code frontend-secret},
+ * {@code allow-frontend}) with counters of its own. It logs one line per socket bound, and warns about a socket on all
+ * interfaces that nothing protects and a backlog the kernel caps.
  */
 final class Connectors
 {
@@ -97,6 +99,7 @@ final class Connectors
     {
         UwsgiConfiguration uwsgiConfiguration = new UwsgiConfiguration();
         uwsgiConfiguration.setMaxVarsSize(options.getBufferSize());
+        uwsgiConfiguration.setSocketTimeout(TimeUnit.SECONDS.toMillis(options.getSocketTimeout()));
         if (options.getFrontendSecret() != null || !options.getAllowFrontends().isEmpty())
         {
             FrontendAllowList allowList = options.getAllowFrontends().isEmpty() ? null : FrontendAllowList.of(options.getAllowFrontends());
@@ -125,6 +128,9 @@ final class Connectors
         // uWSGI's buffer-size limits the request head whatever the socket: the same headers that pass over uwsgi must
         // pass over the http-socket too (Jetty's own default is 8 KiB).
         httpConfiguration.setRequestHeaderSize(options.getBufferSize());
+        // socket-timeout is the connectors' idle timeout for HTTP, HTTPS and FastCGI, which bounds the wait for a request;
+        // a request being handled gets Jetty's default back, so socket-timeout never limits an application's time.
+        httpConfiguration.setIdleTimeout(LauncherOptions.REQUEST_IDLE_TIMEOUT_MILLIS);
         // uWSGI hands a WSGI application an encoded slash (PATH_INFO decoded, REQUEST_URI raw), and a path whose bytes are
         // no UTF-8 (PATH_INFO as latin-1 chars): so does the launcher to its gateway applications. ee10 and ee11 WARs
         // still refuse an encoded slash in their servlet layer; ee8 WARs get it decoded.
@@ -135,6 +141,14 @@ final class Connectors
     }
 
     private AbstractConnector newConnector(Server server, String kind, ListenAddress address, ConnectionFactory... factory)
+    {
+        AbstractConnector connector = newListener(server, kind, address, factory);
+        // A uwsgi connection applies socket-timeout itself (UwsgiConfiguration), so its idle timeout stays the request's.
+        connector.setIdleTimeout("uwsgi".equals(kind) ? LauncherOptions.REQUEST_IDLE_TIMEOUT_MILLIS : TimeUnit.SECONDS.toMillis(options.getSocketTimeout()));
+        return connector;
+    }
+
+    private AbstractConnector newListener(Server server, String kind, ListenAddress address, ConnectionFactory... factory)
     {
         if (address.isUnix())
         {

@@ -151,6 +151,10 @@ public final class StatsDocument
             socket.put("shared", 0L);
             socket.put("can_offload", 0L);
             putCounters(connector, socket);
+            // ours, not uWSGI's: connections closed because their request stalled for socket-timeout
+            UwsgiConnectionFactory uwsgi = connector.getConnectionFactory(UwsgiConnectionFactory.class);
+            if (uwsgi != null)
+                socket.put("socket_timeouts", uwsgi.getSocketTimeouts());
             sockets.add(socket);
         }
         return sockets;

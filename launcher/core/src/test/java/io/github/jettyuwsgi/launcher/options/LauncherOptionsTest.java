@@ -58,6 +58,7 @@ public class LauncherOptionsTest
             "--mount", "/shop=" + otherWar,
             "--chmod-socket", "660",
             "--buffer-size", "8192",
+            "--socket-timeout", "9",
             "--realm", "shop=" + users,
             "--threads", "50",
             "--environment", "ee10");
@@ -71,6 +72,7 @@ public class LauncherOptionsTest
         assertEquals(List.of(new LauncherOptions.Mount("/", war), new LauncherOptions.Mount("/shop", otherWar)), options.getDeployments());
         assertEquals("660", options.getChmodSocket());
         assertEquals(8192, options.getBufferSize());
+        assertEquals(9, options.getSocketTimeout());
         assertEquals(Map.of("shop", users), options.getRealms());
         assertEquals(50, options.getThreads());
         assertEquals("ee10", options.getEnvironment());
@@ -85,6 +87,7 @@ public class LauncherOptionsTest
         assertEquals(List.of(), options.validate());
         assertEquals(65535, options.getBufferSize());
         assertEquals(LauncherOptions.DEFAULT_BUFFER_SIZE, options.getBufferSize());
+        assertEquals(4, options.getSocketTimeout());
         assertEquals(200, options.getThreads());
         assertNull(options.getEnvironment(), "detected per WAR");
         assertNull(options.getChmodSocket(), "the umask decides");
@@ -168,6 +171,7 @@ public class LauncherOptionsTest
             Arguments.of(withMinimum("--threads", "100001"), "--threads: '100001' (expected: a whole number from 1 to 100000)"),
             Arguments.of(withMinimum("--buffer-size", "100"), "--buffer-size: '100' (expected: a whole number from 512 to 65535)"),
             Arguments.of(withMinimum("--buffer-size", "70000"), "--buffer-size: '70000' (expected: a whole number from 512 to 65535)"),
+            Arguments.of(withMinimum("--socket-timeout", "0"), "--socket-timeout: '0' (expected: a whole number from 1 to 86400)"),
             Arguments.of(withMinimum("--socket", dir.resolve("a.sock").toString(), "--chmod-socket", "rw-rw----"), "--chmod-socket: 'rw-rw----' (expected: three octal digits as for chmod, e.g. 660)"),
             Arguments.of(withMinimum("--chmod-socket", "660"), "--chmod-socket: 660 but no Unix socket is given (expected: a --socket or --http-socket with a path)"),
             Arguments.of(withMinimum("--chown-socket", "app:www-data"), "--chown-socket: app:www-data but no Unix socket is given (expected: a --socket or --http-socket with a path)"),

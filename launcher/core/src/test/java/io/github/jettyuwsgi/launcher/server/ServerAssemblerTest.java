@@ -19,7 +19,9 @@ import javax.management.ObjectName;
 import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.UsageException;
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -145,6 +147,25 @@ public class ServerAssemblerTest
         assertEquals(7, ((ServerConnector)server.getConnectors()[1]).getAcceptQueueSize());
         assertEquals(LauncherOptions.DEFAULT_LISTEN, ((ServerConnector)new ServerAssembler(LauncherOptions.parse("--http-socket", "127.0.0.1:0"),
             new EnvironmentLoader(dir.resolve("no-home"))).assemble().getConnectors()[0]).getAcceptQueueSize(), "uWSGI's default backlog");
+    }
+
+    @Test
+    public void testSocketTimeoutReachesEverySocketButNotTheRequests() throws Exception
+    {
+        LauncherOptions options = LauncherOptions.parse("--socket", dir.resolve("app.sock").toString(), "--http-socket", "127.0.0.1:0",
+            "--socket-timeout", "7");
+        Server server = new ServerAssembler(options, new EnvironmentLoader(dir.resolve("no-home"))).assemble();
+
+        UwsgiUnixDomainConnector uwsgi = (UwsgiUnixDomainConnector)server.getConnectors()[0];
+        UwsgiConnectionFactory factory = uwsgi.getConnectionFactory(UwsgiConnectionFactory.class);
+        assertEquals(7000, factory.getUwsgiConfiguration().getSocketTimeout());
+        // a uwsgi connection applies socket-timeout itself; its connector keeps the request's idle timeout
+        assertEquals(LauncherOptions.REQUEST_IDLE_TIMEOUT_MILLIS, uwsgi.getIdleTimeout());
+        ServerConnector http = (ServerConnector)server.getConnectors()[1];
+        assertEquals(7000, http.getIdleTimeout());
+        // and a request being handled gets it back
+        assertEquals(LauncherOptions.REQUEST_IDLE_TIMEOUT_MILLIS, http.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().getIdleTimeout());
+        assertEquals(LauncherOptions.REQUEST_IDLE_TIMEOUT_MILLIS, factory.getHttpConfiguration().getIdleTimeout());
     }
 
     @Test

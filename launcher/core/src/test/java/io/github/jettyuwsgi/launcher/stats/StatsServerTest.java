@@ -1,6 +1,8 @@
 package io.github.jettyuwsgi.launcher.stats;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -15,7 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
+import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ajax.JSON;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,7 @@ import static io.github.jettyuwsgi.launcher.stats.StatsTestServer.object;
 import static io.github.jettyuwsgi.launcher.stats.StatsTestServer.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -151,6 +157,40 @@ public class StatsServerTest
             assertEquals("http", socket.get("proto"));
             assertEquals(0, number(socket, "queue"));
             assertEquals(StatsTestServer.ACCEPT_QUEUE_SIZE, number(socket, "max_queue"), socket::toString);
+        }
+    }
+
+    @Test
+    public void testSocketTimeoutsPerUwsgiSocket() throws Exception
+    {
+        try (StatsTestServer test = new StatsTestServer("--stats", "127.0.0.1:0"))
+        {
+            UwsgiConfiguration configuration = new UwsgiConfiguration();
+            configuration.setSocketTimeout(200);
+            ServerConnector uwsgi = new ServerConnector(test.server, new UwsgiConnectionFactory(new HttpConfiguration(), configuration));
+            uwsgi.setHost("127.0.0.1");
+            test.server.addConnector(uwsgi);
+            uwsgi.start();
+            for (int i = 0; i < 3; i++)
+            {
+                // connects, sends nothing, and waits for the server to close
+                try (SocketChannel idle = SocketChannel.open(new InetSocketAddress("127.0.0.1", uwsgi.getLocalPort())))
+                {
+                    assertEquals(-1, idle.read(ByteBuffer.allocate(1)));
+                }
+            }
+
+            Map<String, Object> uwsgiSocket = null;
+            for (Object socket : array(test.document().get("sockets")))
+            {
+                Map<String, Object> entry = object(socket);
+                if ("uwsgi".equals(entry.get("proto")))
+                    uwsgiSocket = entry;
+                else
+                    assertFalse(entry.containsKey("socket_timeouts"), "socket_timeouts on a socket that does not count them: " + entry);
+            }
+            assertNotNull(uwsgiSocket, "no uwsgi socket in the document");
+            assertEquals(3, number(uwsgiSocket, "socket_timeouts"), uwsgiSocket::toString);
         }
     }
 
