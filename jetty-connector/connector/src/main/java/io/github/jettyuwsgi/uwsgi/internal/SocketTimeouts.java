@@ -1,9 +1,8 @@
 package io.github.jettyuwsgi.uwsgi.internal;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.jettyuwsgi.uwsgi.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class SocketTimeouts
 {
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiConnection.class);
-    private static final long LINE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final LongAdder count = new LongAdder();
-    private final AtomicLong nextLineNanos = new AtomicLong(System.nanoTime());
-    private final AtomicLong unlogged = new AtomicLong();
+    private final RateLimitedLog infoLog = new RateLimitedLog(1);
 
     /**
      * @return the connections closed so far
@@ -42,22 +39,7 @@ public final class SocketTimeouts
         count.increment();
         if (LOG.isDebugEnabled())
             LOG.debug("uwsgi: socket-timeout ({} ms) on {}: {}; closing", timeoutMillis, frontend, stalled);
-        long others = takeLine(System.nanoTime());
-        if (others >= 0)
-            LOG.info("uwsgi: socket-timeout ({} ms) on {}: {}; closing{}", timeoutMillis, frontend, stalled,
-                others == 0 ? "" : " (and " + others + " more since the previous line)");
-    }
-
-    /**
-     * @param nowNanos the time of the close
-     * @return how many closes went unlogged since the previous line, or -1 if this close is not to be logged
-     */
-    long takeLine(long nowNanos)
-    {
-        long next = nextLineNanos.get();
-        if (nowNanos - next >= 0 && nextLineNanos.compareAndSet(next, nowNanos + LINE_INTERVAL_NANOS))
-            return unlogged.getAndSet(0);
-        unlogged.incrementAndGet();
-        return -1;
+        if (LOG.isInfoEnabled())
+            infoLog.log(suppressed -> LOG.info("uwsgi: socket-timeout ({} ms) on {}: {}; closing{}", timeoutMillis, frontend, stalled, suppressed));
     }
 }

@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.uwsgi.trust;
+package io.github.jettyuwsgi.uwsgi.log;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,20 +6,23 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.eclipse.jetty.util.NanoTime;
-import org.slf4j.Logger;
 
 /**
- * One kind of warning logged at most once per interval: the lines in between are counted, and the next line says how
- * many there were. For what an outsider can trigger at will (refused frontends), which must not fill the log.
+ * One kind of server-log line written at most once per interval: the lines in between are counted, and the next line
+ * says how many there were. For what an outsider can trigger at will (refused frontends, connections closed by
+ * {@code socket-timeout}), which must neither fill the log nor vanish from it.
  */
-final class RateLimitedLog
+public final class RateLimitedLog
 {
     private final LongSupplier clock;
     private final long intervalNanos;
     private final AtomicLong nextNanos;
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(long intervalSeconds)
+    /**
+     * @param intervalSeconds the least time between two lines
+     */
+    public RateLimitedLog(long intervalSeconds)
     {
         this(intervalSeconds, NanoTime::now);
     }
@@ -36,13 +39,13 @@ final class RateLimitedLog
     }
 
     /**
-     * @param logger the logger the line goes to; nothing is done when its WARN level is off
-     * @param line logs the line, given the suffix to append: empty, or how many lines were left out before it
+     * Writes the line, or counts it when one was written less than an interval ago. The caller checks its logger's
+     * level first, so that a line its level drops is not counted either.
+     *
+     * @param line writes the line, given the suffix to append: empty, or how many lines were left out before it
      */
-    void warn(Logger logger, Consumer<String> line)
+    public void log(Consumer<String> line)
     {
-        if (!logger.isWarnEnabled())
-            return;
         long now = clock.getAsLong();
         long next = nextNanos.get();
         if (NanoTime.isBefore(now, next) || !nextNanos.compareAndSet(next, now + intervalNanos))

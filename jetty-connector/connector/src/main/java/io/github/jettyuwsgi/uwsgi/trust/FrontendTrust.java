@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
+import io.github.jettyuwsgi.uwsgi.log.RateLimitedLog;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
@@ -112,8 +113,9 @@ public final class FrontendTrust
         if (allowList.allows(inet.getAddress()))
             return true;
         refusedAddresses.increment();
-        addressLog.warn(LOG, suppressed -> LOG.warn("uwsgi: refused connection from {}:{}: not an allowed frontend (allow-frontend: {}); closed{}",
-            inet.getAddress().getHostAddress(), inet.getPort(), allowList, suppressed));
+        if (LOG.isWarnEnabled())
+            addressLog.log(suppressed -> LOG.warn("uwsgi: refused connection from {}:{}: not an allowed frontend (allow-frontend: {}); closed{}",
+                inet.getAddress().getHostAddress(), inet.getPort(), allowList, suppressed));
         return false;
     }
 
@@ -139,8 +141,9 @@ public final class FrontendTrust
             case WRONG -> "a wrong value of " + secret.name();
             default -> "more than one var " + secret.name();
         };
-        secretLog.warn(LOG, suppressed -> LOG.warn("uwsgi: refused packet from {}: {} (expected: the frontend secret, nginx uwsgi_param {} ...); answered 403 and closed{}",
-            frontend.get(), what, secret.name(), suppressed));
+        if (LOG.isWarnEnabled())
+            secretLog.log(suppressed -> LOG.warn("uwsgi: refused packet from {}: {} (expected: the frontend secret, nginx uwsgi_param {} ...); answered 403 and closed{}",
+                frontend.get(), what, secret.name(), suppressed));
         return false;
     }
 

@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.uwsgi.trust;
+package io.github.jettyuwsgi.uwsgi.log;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,8 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,8 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public class RateLimitedLogTest
 {
-    private static final Logger LOG = LoggerFactory.getLogger(RateLimitedLogTest.class);
-
     @Test
     public void testOneLinePerIntervalThenTheCountOfTheOthers()
     {
@@ -26,19 +22,19 @@ public class RateLimitedLogTest
         List<String> lines = new ArrayList<>();
 
         for (int i = 0; i < 5; i++)
-            log.warn(LOG, lines::add);
+            log.log(lines::add);
         assertEquals(List.of(""), lines);
 
         now.addAndGet(TimeUnit.SECONDS.toNanos(9));
-        log.warn(LOG, lines::add);
+        log.log(lines::add);
         assertEquals(1, lines.size());
 
         now.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        log.warn(LOG, lines::add);
+        log.log(lines::add);
         assertEquals(List.of("", " (5 more like it since the previous line, not logged)"), lines);
 
         now.addAndGet(TimeUnit.SECONDS.toNanos(60));
-        log.warn(LOG, lines::add);
+        log.log(lines::add);
         assertEquals("", lines.get(2));
     }
 }
