@@ -238,7 +238,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
                 {
                     releaseInputBufferIfEmpty();
                     if (closeAfterParse)
-                        getEndPoint().close();
+                        closeUnread();
                     return;
                 }
             }
@@ -415,6 +415,18 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             getEndPoint().close();
             return;
         }
+        getEndPoint().shutdownOutput();
+        drain();
+    }
+
+    /**
+     * Closes after a packet that is refused with part of it unread: a close with unread bytes would be a reset, which can
+     * reach the frontend before it has read the end of the stream, so shut the output and discard until the frontend
+     * closes (or the idle timeout does).
+     */
+    private void closeUnread()
+    {
+        releaseInputBuffer();
         getEndPoint().shutdownOutput();
         drain();
     }

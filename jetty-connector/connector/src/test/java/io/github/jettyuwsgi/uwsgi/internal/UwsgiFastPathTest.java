@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The corner cases of serving a connection at once when it is opened (read on the opening thread, the selector only when
- * a read would block or a write is incomplete), on the connector as the launcher builds it: accepting in the selector.
+ * The corner cases of serving an accepted connection before it is registered with a selector ({@link AcceptedEndPoint}:
+ * read on the thread the acceptor hands it to, the selector only when a read would block or a write is incomplete), on
+ * the connector as the launcher builds it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public class UwsgiFastPathTest
@@ -52,6 +53,8 @@ public class UwsgiFastPathTest
     private Path socketDir;
     private Path socketPath;
     private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+    /** Whether the last request's end point had joined a selector by the time the handler ran. */
+    private final AtomicReference<Boolean> registeredWhenHandled = new AtomicReference<>();
     private final CountDownLatch writeFailed = new CountDownLatch(1);
 
     @BeforeEach
@@ -72,6 +75,8 @@ public class UwsgiFastPathTest
             @Override
             public boolean handle(Request request, Response response, Callback callback)
             {
+                registeredWhenHandled.set(request.getConnectionMetaData().getConnection().getEndPoint() instanceof AcceptedEndPoint endPoint
+                    ? endPoint.isRegistered() : null);
                 String query = request.getHttpURI().getQuery();
                 int size = query == null ? 5 : Integer.parseInt(query.substring("size=".length()));
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
@@ -120,6 +125,22 @@ public class UwsgiFastPathTest
     }
 
     @Test
+    public void testPacketSentAtOnceIsServedWithoutTheSelector() throws Exception
+    {
+        try (RawFrontend client = RawFrontend.unix(socketPath))
+        {
+            // written before the acceptor runs, as a frontend does right after connect: the opening read finds it
+            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.send(packet("/?size=5")).readAll()));
+            assertNotNull(response, "no response");
+            assertEquals(200, response.getStatus());
+        }
+        // the opening thread may still have lost the race with the packet on a loaded machine: then it registered
+        for (int i = 0; i < 20 && !Boolean.FALSE.equals(registeredWhenHandled.get()); i++)
+            assertServes(5);
+        assertEquals(Boolean.FALSE, registeredWhenHandled.get(), "every request went through the selector");
+    }
+
+    @Test
     public void testPacketInSeveralPiecesAfterAcceptIsServed() throws Exception
     {
         byte[] packet = packet("/?size=5");
@@ -137,6 +158,7 @@ public class UwsgiFastPathTest
             HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.readAll()));
             assertNotNull(response, "no response");
             assertEquals(200, response.getStatus());
+            assertEquals(Boolean.TRUE, registeredWhenHandled.get(), "the end point never joined the selector");
             assertArrayEquals(Arrays.copyOf(BODY, 5), response.getContentBytes());
         }
     }

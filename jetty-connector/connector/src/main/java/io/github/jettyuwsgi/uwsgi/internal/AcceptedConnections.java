@@ -1,0 +1,131 @@
+package io.github.jettyuwsgi.uwsgi.internal;
+
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.util.IO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the connections a uwsgi connector's acceptor accepts without going through the selector: the acceptor hands the
+ * channel to one pool thread, which makes the {@link AcceptedEndPoint} and the connection and opens them there, so the
+ * connection's first read (see {@code UwsgiConnection.onOpen}) happens on that thread, one hand-off after the accept.
+ * The end point joins a selector of the connector only if it has to wait.
+ *
+ * <p>It does for these connections what Jetty's selector does for the ones it accepts: the connector's idle timeout,
+ * its default connection factory, and its end-point bookkeeping (which graceful shutdown waits on) when the end point
+ * opens and closes.</p>
+ */
+public final class AcceptedConnections
+{
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptedConnections.class);
+
+    private final AbstractConnector connector;
+    private final Consumer<EndPoint> opened;
+    private final Consumer<AcceptedEndPoint> closed;
+    private final AtomicInteger nextSelector = new AtomicInteger();
+    private volatile ManagedSelector[] selectors = new ManagedSelector[0];
+
+    /**
+     * @param connector the connector that accepts
+     * @param opened its {@code onEndPointOpened}
+     * @param closed its {@code onEndPointClosed}
+     */
+    public AcceptedConnections(AbstractConnector connector, Consumer<EndPoint> opened, Consumer<EndPoint> closed)
+    {
+        this.connector = connector;
+        this.opened = opened;
+        this.closed = endPoint ->
+        {
+            Connection connection = endPoint.getConnection();
+            try
+            {
+                if (connection != null)
+                    connection.onClose(null);
+            }
+            catch (Throwable x)
+            {
+                LOG.warn("uwsgi: failure closing {}", connection, x);
+            }
+            finally
+            {
+                closed.accept(endPoint);
+            }
+        };
+    }
+
+    /**
+     * Called once the connector has started: its selectors exist from then on.
+     */
+    public void start()
+    {
+        List<ManagedSelector> found = List.copyOf(connector.getContainedBeans(ManagedSelector.class));
+        selectors = found.toArray(ManagedSelector[]::new);
+    }
+
+    /**
+     * @return whether the connector can serve accepted channels this way (it has selectors to fall back on)
+     */
+    public boolean isReady()
+    {
+        return selectors.length > 0;
+    }
+
+    /**
+     * @param channel a channel the acceptor has just accepted and configured, in non-blocking mode
+     */
+    public void serve(SocketChannel channel)
+    {
+        try
+        {
+            connector.getExecutor().execute(() -> open(channel));
+        }
+        catch (RejectedExecutionException x)
+        {
+            LOG.warn("uwsgi: no thread to serve an accepted connection on {}; closing it", connector);
+            IO.close(channel);
+        }
+    }
+
+    private void open(SocketChannel channel)
+    {
+        ManagedSelector[] all = selectors;
+        ManagedSelector selector = all[Math.floorMod(nextSelector.getAndIncrement(), all.length)];
+        AcceptedEndPoint endPoint = new AcceptedEndPoint(channel, selector, connector.getScheduler(), closed);
+        endPoint.setIdleTimeout(connector.getIdleTimeout());
+        Connection connection;
+        try
+        {
+            connection = connector.getDefaultConnectionFactory().newConnection(connector, endPoint);
+        }
+        catch (Throwable x)
+        {
+            LOG.warn("uwsgi: could not make a connection for {}; closing it", channel, x);
+            IO.close(channel);
+            return;
+        }
+        endPoint.setConnection(connection);
+        endPoint.onOpen();
+        opened.accept(endPoint);
+        try
+        {
+            connection.onOpen();
+        }
+        catch (Throwable x)
+        {
+            if (connector.isRunning())
+                LOG.warn("uwsgi: failure opening {}", connection, x);
+            else if (LOG.isDebugEnabled())
+                LOG.debug("uwsgi: failure opening {}", connection, x);
+            endPoint.close(x);
+        }
+    }
+}
