@@ -324,7 +324,11 @@ for round in $(seq 1 "$ROUNDS"); do
     cpu0=$(cpu_ticks "$pid"); ng0=$(cpu_ticks "$NGINX_WORKER"); cs0=$(voluntary_switches "$pid")
     run_load "$target" "$DURATION" "$WORK/run"
     cpu1=$(cpu_ticks "$pid"); ng1=$(cpu_ticks "$NGINX_WORKER"); cs1=$(voluntary_switches "$pid")
-    read -r requests rps p50 p99 errors <"$WORK/run"
+    # a run that produced no summary (the client failed) counts as one error instead of ending the benchmark
+    read -r requests rps p50 p99 errors <"$WORK/run" || {
+      echo "run-bench: $target round $round: no result: $(tail -2 "$WORK/run.raw" 2>/dev/null)" >&2
+      requests=0 rps=0 p50=0 p99=0 errors=1
+    }
     awk -v t="$target" -v r="$round" -v n="$requests" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v e="$errors" \
         -v cpu=$(( (cpu1 - cpu0) * TICK_US )) -v ng=$(( (ng1 - ng0) * TICK_US )) -v cs=$(( cs1 - cs0 )) -v direct="${DIRECT[$target]:+1}" \
         'BEGIN { n = n > 0 ? n : 1; printf "%s %d %.1f %.3f %.3f %d %.1f %s %.2f\n", t, r, rps, p50, p99, e, cpu / n, direct ? "-" : sprintf("%.1f", ng / n), cs / n }' \
