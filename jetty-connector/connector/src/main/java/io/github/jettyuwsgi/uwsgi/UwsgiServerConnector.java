@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.annotation.Name;
 public class UwsgiServerConnector extends ServerConnector
 {
     private final AcceptedConnections accepted = new AcceptedConnections(this, this::onEndPointOpened, this::onEndPointClosed);
+    /** Decided before the acceptors start (they read it), from the default protocol. */
     private boolean direct;
 
     public UwsgiServerConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
@@ -36,9 +37,9 @@ public class UwsgiServerConnector extends ServerConnector
     @Override
     protected void doStart() throws Exception
     {
-        super.doStart();
         accepted.start();
-        direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && accepted.isReady();
+        direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && getAcceptors() > 0;
+        super.doStart();
     }
 
     @Override

@@ -47,6 +47,7 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiUnixDomainConnector.class);
 
     private final AcceptedConnections accepted = new AcceptedConnections(this, this::onEndPointOpened, this::onEndPointClosed);
+    /** Decided before the acceptors start (they read it), from the default protocol. */
     private boolean direct;
     private String socketMode;
     private String socketOwner;
@@ -101,9 +102,9 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
         Path path = getUnixDomainPath();
         if (path != null && !isInheritChannel())
             removeStaleSocket(path);
-        super.doStart();
         accepted.start();
-        direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && accepted.isReady();
+        direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && getAcceptors() > 0;
+        super.doStart();
         if (path != null && socketMode != null)
             Files.setPosixFilePermissions(path, toPermissions(socketMode));
         if (path != null && socketOwner != null)

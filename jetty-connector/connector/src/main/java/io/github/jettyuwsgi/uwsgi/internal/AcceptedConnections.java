@@ -63,20 +63,25 @@ public final class AcceptedConnections
     }
 
     /**
-     * Called once the connector has started: its selectors exist from then on.
+     * Called when the connector starts, before its acceptors run: the selectors of a previous run are gone, and the new
+     * ones are looked up when the first connection needs one (they start with the connector, after this).
      */
     public void start()
     {
-        List<ManagedSelector> found = List.copyOf(connector.getContainedBeans(ManagedSelector.class));
-        selectors = found.toArray(ManagedSelector[]::new);
+        selectors = new ManagedSelector[0];
     }
 
-    /**
-     * @return whether the connector can serve accepted channels this way (it has selectors to fall back on)
-     */
-    public boolean isReady()
+    private ManagedSelector nextSelector()
     {
-        return selectors.length > 0;
+        ManagedSelector[] all = selectors;
+        if (all.length == 0)
+        {
+            all = List.copyOf(connector.getContainedBeans(ManagedSelector.class)).toArray(ManagedSelector[]::new);
+            if (all.length == 0)
+                throw new IllegalStateException("selectors of " + connector + ": none (expected: a started connector)");
+            selectors = all;
+        }
+        return all[Math.floorMod(nextSelector.getAndIncrement(), all.length)];
     }
 
     /**
@@ -97,13 +102,12 @@ public final class AcceptedConnections
 
     private void open(SocketChannel channel)
     {
-        ManagedSelector[] all = selectors;
-        ManagedSelector selector = all[Math.floorMod(nextSelector.getAndIncrement(), all.length)];
-        AcceptedEndPoint endPoint = new AcceptedEndPoint(channel, selector, connector.getScheduler(), closed);
-        endPoint.setIdleTimeout(connector.getIdleTimeout());
+        AcceptedEndPoint endPoint;
         Connection connection;
         try
         {
+            endPoint = new AcceptedEndPoint(channel, nextSelector(), connector.getScheduler(), closed);
+            endPoint.setIdleTimeout(connector.getIdleTimeout());
             connection = connector.getDefaultConnectionFactory().newConnection(connector, endPoint);
         }
         catch (Throwable x)
