@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.util.IO;
 import org.slf4j.Logger;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * The end point joins a selector of the connector only if it has to wait.
  *
  * <p>It does for these connections what Jetty's selector does for the ones it accepts: the connector's idle timeout,
- * its default connection factory, and its end-point bookkeeping (which graceful shutdown waits on) when the end point
- * opens and closes.</p>
+ * its default connection factory, the accept listeners among its beans, and its end-point bookkeeping (which graceful
+ * shutdown waits on) when the end point opens and closes.</p>
  */
 public final class AcceptedConnections
 {
@@ -33,6 +34,7 @@ public final class AcceptedConnections
     private final Consumer<AcceptedEndPoint> closed;
     private final AtomicInteger nextSelector = new AtomicInteger();
     private volatile ManagedSelector[] selectors = new ManagedSelector[0];
+    private volatile List<SelectorManager.AcceptListener> acceptListeners = List.of();
 
     /**
      * @param connector the connector that accepts
@@ -69,6 +71,8 @@ public final class AcceptedConnections
     public void start()
     {
         selectors = new ManagedSelector[0];
+        // what the selector manager would tell of each accepted socket (connection limits, accept counters)
+        acceptListeners = List.copyOf(connector.getBeans(SelectorManager.AcceptListener.class));
     }
 
     private ManagedSelector nextSelector()
@@ -102,6 +106,18 @@ public final class AcceptedConnections
 
     private void open(SocketChannel channel)
     {
+        for (SelectorManager.AcceptListener listener : acceptListeners)
+        {
+            try
+            {
+                listener.onAccepting(channel);
+                listener.onAccepted(channel);
+            }
+            catch (Throwable x)
+            {
+                LOG.warn("uwsgi: accept listener {} failed", listener, x);
+            }
+        }
         AcceptedEndPoint endPoint;
         Connection connection;
         try

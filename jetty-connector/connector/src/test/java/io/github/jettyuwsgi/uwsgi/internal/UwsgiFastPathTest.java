@@ -3,6 +3,7 @@ package io.github.jettyuwsgi.uwsgi.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.jettyuwsgi.uwsgi.RawFrontend;
@@ -19,6 +21,7 @@ import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -53,6 +56,16 @@ public class UwsgiFastPathTest
     private Path socketDir;
     private Path socketPath;
     private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+    /** An accept listener among the connector's beans, as Jetty's selector manager would tell it of each socket. */
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final SelectorManager.AcceptListener acceptCounter = new SelectorManager.AcceptListener()
+    {
+        @Override
+        public void onAccepted(SelectableChannel channel)
+        {
+            accepted.incrementAndGet();
+        }
+    };
     /** Whether the last request's end point had joined a selector by the time the handler ran. */
     private final AtomicReference<Boolean> registeredWhenHandled = new AtomicReference<>();
     private final CountDownLatch writeFailed = new CountDownLatch(1);
@@ -69,6 +82,7 @@ public class UwsgiFastPathTest
         connector = new UwsgiUnixDomainConnector(server, new UwsgiConnectionFactory());
         connector.setUnixDomainPath(socketPath);
         connector.setIdleTimeout(IDLE_TIMEOUT);
+        connector.addBean(acceptCounter);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract()
         {
@@ -138,6 +152,7 @@ public class UwsgiFastPathTest
         for (int i = 0; i < 20 && !Boolean.FALSE.equals(registeredWhenHandled.get()); i++)
             assertServes(5);
         assertEquals(Boolean.FALSE, registeredWhenHandled.get(), "every request went through the selector");
+        assertTrue(accepted.get() >= 1, "the connector's accept listener was told of no socket");
     }
 
     @Test
