@@ -98,7 +98,8 @@ static int read_answer(int fd, char *buffer, size_t size)
     if (strncmp(buffer, "HTTP/1.1 200", 12) != 0 && strncmp(buffer, "HTTP/1.0 200", 12) != 0 && strncmp(buffer, "Status: 200", 11) != 0)
         return -1;
     char *end = strstr(buffer, "\r\n\r\n");
-    return end && strcmp(end + 4, expected_body) == 0 ? 0 : -1;
+    /* an empty expected body (the echo WAR's JSON varies) accepts any 200 */
+    return end && (!*expected_body || strcmp(end + 4, expected_body) == 0) ? 0 : -1;
 }
 
 static void *worker(void *unused)

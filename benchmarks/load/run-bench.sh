@@ -152,14 +152,15 @@ LAUNCHERS=()
 start_launcher()
 {
   local name="$1" dist="$2"; shift 2
-  local tcp http
-  tcp=$(free_port); http=$(free_port)
+  local tcp http fcgi
+  tcp=$(free_port); http=$(free_port); fcgi=$(free_port)
   java -Xms256m -Xmx256m -jar "$dist/jetty-uwsgi-launcher.jar" --socket "$WORK/$name.sock" --socket "127.0.0.1:$tcp" \
-       --chmod-socket 666 --http-socket "127.0.0.1:$http" "${WAR_OPTIONS[@]}" "$@" >"$WORK/$name.out" 2>&1 &
+       --chmod-socket 666 --http-socket "127.0.0.1:$http" --fastcgi-socket "127.0.0.1:$fcgi" "${WAR_OPTIONS[@]}" "$@" \
+       >"$WORK/$name.out" 2>&1 &
   SERVER_PID[$name]=$!
   PIDS+=("$!")
   LAUNCHERS+=("$name")
-  eval "${name}_TCP=$tcp; ${name}_HTTP=$http"
+  eval "${name}_TCP=$tcp; ${name}_HTTP=$http; ${name}_FCGI=$fcgi"
 }
 await_launchers()
 {
@@ -200,10 +201,19 @@ UWSGI_PARAMS='uwsgi_param QUERY_STRING $query_string; uwsgi_param REQUEST_METHOD
       uwsgi_param DOCUMENT_ROOT $document_root; uwsgi_param SERVER_PROTOCOL $server_protocol; uwsgi_param REQUEST_SCHEME $scheme;
       uwsgi_param HTTPS $https if_not_empty; uwsgi_param REMOTE_ADDR $remote_addr; uwsgi_param REMOTE_PORT $remote_port;
       uwsgi_param SERVER_PORT $server_port; uwsgi_param SERVER_NAME $server_name;'
+# Debian nginx's fastcgi_params, without the PHP-only REDIRECT_STATUS (as docs/frontends.md tells users)
+FASTCGI_PARAMS='fastcgi_param QUERY_STRING $query_string; fastcgi_param REQUEST_METHOD $request_method;
+      fastcgi_param CONTENT_TYPE $content_type; fastcgi_param CONTENT_LENGTH $content_length;
+      fastcgi_param SCRIPT_NAME $fastcgi_script_name; fastcgi_param REQUEST_URI $request_uri;
+      fastcgi_param DOCUMENT_URI $document_uri; fastcgi_param DOCUMENT_ROOT $document_root;
+      fastcgi_param SERVER_PROTOCOL $server_protocol; fastcgi_param REQUEST_SCHEME $scheme; fastcgi_param HTTPS $https if_not_empty;
+      fastcgi_param GATEWAY_INTERFACE CGI/1.1; fastcgi_param SERVER_SOFTWARE nginx/$nginx_version;
+      fastcgi_param REMOTE_ADDR $remote_addr; fastcgi_param REMOTE_PORT $remote_port; fastcgi_param REMOTE_USER $remote_user;
+      fastcgi_param SERVER_ADDR $server_addr; fastcgi_param SERVER_PORT $server_port; fastcgi_param SERVER_NAME $server_name;'
 {
   echo "worker_processes 1; daemon off; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log warn;"
   echo "events { worker_connections 4096; }"
-  echo "http { access_log off; client_body_temp_path $WORK/nginx-body; uwsgi_temp_path $WORK/nginx-uwsgi; proxy_temp_path $WORK/nginx-proxy;"
+  echo "http { access_log off; client_body_temp_path $WORK/nginx-body; uwsgi_temp_path $WORK/nginx-uwsgi; proxy_temp_path $WORK/nginx-proxy; fastcgi_temp_path $WORK/nginx-fastcgi;"
 } >"$NGINX_CONF"
 add_nginx_target()
 {
@@ -228,12 +238,14 @@ if [ "$APP" = hello ]; then
   add_nginx_target uwsgi-jvm uwsgi-jvm "$UWSGI_PARAMS uwsgi_modifier1 8; uwsgi_pass unix:$WORK/uwsgi-jvm.sock;"
 fi
 for instance in ours ${BASELINE:+base}; do
-  tcp_var="${instance}_TCP"; http_var="${instance}_HTTP"
+  tcp_var="${instance}_TCP"; http_var="${instance}_HTTP"; fcgi_var="${instance}_FCGI"
   echo "  upstream $instance-http { server 127.0.0.1:${!http_var}; keepalive 16; keepalive_timeout 3s; }" >>"$NGINX_CONF"
+  echo "  upstream $instance-fcgi { server 127.0.0.1:${!fcgi_var}; keepalive 16; keepalive_timeout 3s; }" >>"$NGINX_CONF"
   add_nginx_target "$instance-unix" "$instance" "$UWSGI_PARAMS uwsgi_pass unix:$WORK/$instance.sock;"
   add_nginx_target "$instance-unix-log" "${instance}log" "$UWSGI_PARAMS uwsgi_pass unix:$WORK/${instance}log.sock;"
   add_nginx_target "$instance-tcp" "$instance" "$UWSGI_PARAMS uwsgi_pass 127.0.0.1:${!tcp_var};"
   add_nginx_target "$instance-http-ka" "$instance" "proxy_http_version 1.1; proxy_set_header Connection ''; proxy_set_header Host \$host; proxy_pass http://$instance-http;"
+  add_nginx_target "$instance-fcgi-ka" "$instance" "$FASTCGI_PARAMS fastcgi_keep_conn on; fastcgi_pass $instance-fcgi;"
   add_direct_target "direct-$instance-uwsgi" "$instance" uwsgi "$WORK/$instance.sock" "$PACKET"
   add_direct_target "direct-$instance-close" "$instance" close "127.0.0.1:${!http_var}" "$REQUEST_PATH"
   add_direct_target "direct-$instance-ka" "$instance" keepalive "127.0.0.1:${!http_var}" "$REQUEST_PATH"
@@ -243,7 +255,7 @@ if [ "$APP" = hello ]; then
   add_direct_target direct-null-c null uwsgi "$WORK/null.sock" "$PACKET"
 fi
 echo "}" >>"$NGINX_CONF"
-mkdir -p "$WORK/nginx-body" "$WORK/nginx-uwsgi" "$WORK/nginx-proxy"
+mkdir -p "$WORK/nginx-body" "$WORK/nginx-uwsgi" "$WORK/nginx-proxy" "$WORK/nginx-fastcgi"
 nginx -c "$NGINX_CONF" -p "$WORK" >"$WORK/nginx.out" 2>&1 &
 NGINX_MASTER=$!; PIDS+=("$NGINX_MASTER")
 wait_for nginx "[ -s '$WORK/nginx.pid' ] && pgrep -P $NGINX_MASTER >/dev/null" "$NGINX_MASTER" "$WORK/nginx-error.log"
@@ -312,7 +324,11 @@ for round in $(seq 1 "$ROUNDS"); do
     cpu0=$(cpu_ticks "$pid"); ng0=$(cpu_ticks "$NGINX_WORKER"); cs0=$(voluntary_switches "$pid")
     run_load "$target" "$DURATION" "$WORK/run"
     cpu1=$(cpu_ticks "$pid"); ng1=$(cpu_ticks "$NGINX_WORKER"); cs1=$(voluntary_switches "$pid")
-    read -r requests rps p50 p99 errors <"$WORK/run"
+    # a run that produced no summary (the client failed) counts as one error instead of ending the benchmark
+    read -r requests rps p50 p99 errors <"$WORK/run" || {
+      echo "run-bench: $target round $round: no result: $(tail -2 "$WORK/run.raw" 2>/dev/null)" >&2
+      requests=0 rps=0 p50=0 p99=0 errors=1
+    }
     awk -v t="$target" -v r="$round" -v n="$requests" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v e="$errors" \
         -v cpu=$(( (cpu1 - cpu0) * TICK_US )) -v ng=$(( (ng1 - ng0) * TICK_US )) -v cs=$(( cs1 - cs0 )) -v direct="${DIRECT[$target]:+1}" \
         'BEGIN { n = n > 0 ? n : 1; printf "%s %d %.1f %.3f %.3f %d %.1f %s %.2f\n", t, r, rps, p50, p99, e, cpu / n, direct ? "-" : sprintf("%.1f", ng / n), cs / n }' \

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Set;
 
+import io.github.jettyuwsgi.uwsgi.internal.AcceptedConnections;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
@@ -35,12 +37,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A socket file is removed before binding only when nothing accepts connections on it; a live socket of another
  * process is never taken over, and a path that is not a socket is never deleted.</p>
+ *
+ * <p>A connection accepted for the {@link UwsgiConnectionFactory} is served by a pool thread before it is registered
+ * with a selector, as {@link UwsgiServerConnector} does over TCP; other protocols go through Jetty's selector.</p>
  */
 @ManagedObject("uwsgi Unix-domain socket connector")
 public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
 {
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiUnixDomainConnector.class);
 
+    private final AcceptedConnections accepted = new AcceptedConnections(this, this::onEndPointOpened, this::onEndPointClosed);
+    /** Decided before the acceptors start (they read it), from the default protocol. */
+    private boolean direct;
     private String socketMode;
     private String socketOwner;
 
@@ -94,11 +102,37 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
         Path path = getUnixDomainPath();
         if (path != null && !isInheritChannel())
             removeStaleSocket(path);
+        accepted.start();
+        direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && getAcceptors() > 0;
         super.doStart();
         if (path != null && socketMode != null)
             Files.setPosixFilePermissions(path, toPermissions(socketMode));
         if (path != null && socketOwner != null)
             chown(path, socketOwner);
+    }
+
+    @Override
+    protected void accept(int acceptorID) throws IOException
+    {
+        if (!direct)
+        {
+            super.accept(acceptorID);
+            return;
+        }
+        if (!(getTransport() instanceof ServerSocketChannel server) || !server.isOpen())
+            return;
+        SocketChannel channel = server.accept();
+        try
+        {
+            channel.configureBlocking(false);
+            configure(channel);
+        }
+        catch (IOException x)
+        {
+            channel.close();
+            throw x;
+        }
+        accepted.serve(channel);
     }
 
     private static void chown(Path path, String owner) throws IOException

@@ -181,43 +181,83 @@ public final class UwsgiVars
      * @return the same content as {@link #toMap()}, built only when first read: the connection puts it on every request
      * as the request attribute {@code io.github.jettyuwsgi.uwsgi.vars}, and most applications never look at it
      */
-    public Map<String, List<String>> asMap()
+    public View asMap()
     {
-        return new AbstractMap<>()
+        return new View(this);
+    }
+
+    /**
+     * The read-only map view of {@link #asMap()}. Besides the map, it answers what a request log asks of every request
+     * (one var, the pair count, the block size) from the vars themselves, without building the map.
+     */
+    public static final class View extends AbstractMap<String, List<String>>
+    {
+        private final UwsgiVars vars;
+        private Map<String, List<String>> map;
+
+        private View(UwsgiVars vars)
         {
-            private Map<String, List<String>> map;
+            this.vars = vars;
+        }
 
-            private Map<String, List<String>> map()
-            {
-                if (map == null)
-                    map = toMap();
-                return map;
-            }
+        private Map<String, List<String>> map()
+        {
+            if (map == null)
+                map = vars.toMap();
+            return map;
+        }
 
-            @Override
-            public Set<Entry<String, List<String>>> entrySet()
-            {
-                return map().entrySet();
-            }
+        /**
+         * @param name the var name
+         * @return its first value, or null
+         */
+        public String first(String name)
+        {
+            return vars.get(name);
+        }
 
-            @Override
-            public List<String> get(Object key)
-            {
-                return map().get(key);
-            }
+        /**
+         * @return the number of name/value pairs, repeated names counted each time
+         */
+        public int pairs()
+        {
+            return vars.size;
+        }
 
-            @Override
-            public boolean containsKey(Object key)
-            {
-                return map().containsKey(key);
-            }
+        /**
+         * @return the size of the vars block these pairs make on the wire: a 2-byte length before each name and value
+         */
+        public int blockSize()
+        {
+            int bytes = 0;
+            for (int i = 0; i < vars.size; i++)
+                bytes += 4 + vars.names[i].length() + vars.values[i].length();
+            return bytes;
+        }
 
-            @Override
-            public int size()
-            {
-                return map().size();
-            }
-        };
+        @Override
+        public Set<Entry<String, List<String>>> entrySet()
+        {
+            return map().entrySet();
+        }
+
+        @Override
+        public List<String> get(Object key)
+        {
+            return map().get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key)
+        {
+            return map().containsKey(key);
+        }
+
+        @Override
+        public int size()
+        {
+            return map().size();
+        }
     }
 
     @Override

@@ -250,7 +250,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
                 {
                     releaseInputBufferIfEmpty();
                     if (closeAfterParse)
-                        getEndPoint().close();
+                        closeUnread();
                     return;
                 }
             }
@@ -431,6 +431,18 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         getEndPoint().shutdownOutput();
         // waiting for the frontend to send the rest of the body or close is waiting for request bytes
         getEndPoint().setIdleTimeout(getSocketTimeout());
+        drain();
+    }
+
+    /**
+     * Closes after a packet that is refused with part of it unread: a close with unread bytes would be a reset, which can
+     * reach the frontend before it has read the end of the stream, so shut the output and discard until the frontend
+     * closes (or the idle timeout does).
+     */
+    private void closeUnread()
+    {
+        releaseInputBuffer();
+        getEndPoint().shutdownOutput();
         drain();
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -40,17 +41,51 @@ public final class UwsgiLogFormat
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
     private static final DateTimeFormatter LTIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
+    /**
+     * The parts of a {@link RequestLogEntry} that cost something to compute for every request; a format names those it
+     * prints, and the request log leaves the others empty.
+     */
+    enum Field
+    {
+        /** remoteUser: the authentication state, REMOTE_USER otherwise */
+        USER,
+        HOST,
+        USER_AGENT,
+        REFERER,
+        /** varCount and varsBytes */
+        VAR_STATS,
+        /** headerCount and headerBytes: a walk over the response headers */
+        RESPONSE_HEAD,
+        CONTENT_LENGTH,
+        /** the vars themselves, for %(var.NAME) */
+        VARS
+    }
+
+    /** What uWSGI's default line prints besides the always-computed fields. */
+    private static final Set<Field> DEFAULT_LINE_FIELDS = EnumSet.of(Field.USER, Field.VAR_STATS, Field.RESPONSE_HEAD);
+
     private final String format;
     private final List<Function<RequestLogEntry, String>> parts;
+    private final Set<Field> fields;
     private final ZoneId zone;
     /** The last formatted default-line date: formatted once per second, not once per request. */
     private volatile FormattedSecond lastCtime = new FormattedSecond(Long.MIN_VALUE, "");
 
-    private UwsgiLogFormat(String format, List<Function<RequestLogEntry, String>> parts, ZoneId zone)
+    private UwsgiLogFormat(String format, List<Function<RequestLogEntry, String>> parts, Set<Field> fields, ZoneId zone)
     {
         this.format = format;
         this.parts = parts;
+        this.fields = fields;
         this.zone = zone;
+    }
+
+    /**
+     * @param field a costly part of the entry
+     * @return whether a line of this format prints it
+     */
+    boolean uses(Field field)
+    {
+        return fields.contains(field);
     }
 
     /**
@@ -59,7 +94,7 @@ public final class UwsgiLogFormat
      */
     public static UwsgiLogFormat uwsgiDefault(ZoneId zone)
     {
-        return new UwsgiLogFormat(null, null, zone);
+        return new UwsgiLogFormat(null, null, DEFAULT_LINE_FIELDS, zone);
     }
 
     /**
@@ -70,6 +105,7 @@ public final class UwsgiLogFormat
     public static UwsgiLogFormat parse(String format, ZoneId zone)
     {
         List<Function<RequestLogEntry, String>> parts = new ArrayList<>();
+        Set<Field> fields = EnumSet.noneOf(Field.class);
         StringBuilder literal = new StringBuilder();
         int i = 0;
         while (i < format.length())
@@ -86,7 +122,11 @@ public final class UwsgiLogFormat
                 parts.add(entry -> text);
                 literal.setLength(0);
             }
-            Function<RequestLogEntry, String> variable = variable(format.substring(i + 2, close), zone);
+            String name = format.substring(i + 2, close);
+            Field field = field(name);
+            if (field != null)
+                fields.add(field);
+            Function<RequestLogEntry, String> variable = variable(name, zone);
             parts.add(entry -> orDash(variable.apply(entry)));
             i = close + 1;
         }
@@ -95,7 +135,24 @@ public final class UwsgiLogFormat
             String text = literal.toString();
             parts.add(entry -> text);
         }
-        return new UwsgiLogFormat(format, List.copyOf(parts), zone);
+        return new UwsgiLogFormat(format, List.copyOf(parts), Set.copyOf(fields), zone);
+    }
+
+    private static Field field(String variable)
+    {
+        if (variable.startsWith("var."))
+            return Field.VARS;
+        return switch (variable)
+        {
+            case "user" -> Field.USER;
+            case "host" -> Field.HOST;
+            case "uagent" -> Field.USER_AGENT;
+            case "referer" -> Field.REFERER;
+            case "vars", "pktsize" -> Field.VAR_STATS;
+            case "size", "hsize", "headers" -> Field.RESPONSE_HEAD;
+            case "cl" -> Field.CONTENT_LENGTH;
+            default -> null;
+        };
     }
 
     /**

@@ -12,8 +12,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@link PeriodicLineWriter}: at most a second later, in order, all at stop; call {@link #flush()} before reopening a
  * log file. Request fields come from the uwsgi vars when the request came over uwsgi (as uWSGI logs them) and from
  * Jetty's request otherwise; var bytes are read as UTF-8 and control characters are written as {@code \xNN}, so a
- * crafted header cannot forge a second log line.</p>
+ * crafted header cannot forge a second log line. Only what the format prints is computed: uWSGI's default line reads
+ * the var count and block size from the connection's vars without building their map, and a format without
+ * {@code %(size)}, {@code %(hsize)} or {@code %(headers)} never walks the response headers.</p>
  */
 public class UwsgiRequestLog extends ContainerLifeCycle implements RequestLog
 {
@@ -110,60 +114,78 @@ public class UwsgiRequestLog extends ContainerLifeCycle implements RequestLog
     RequestLogEntry entry(Request request, Response response)
     {
         long elapsedMicros = TimeUnit.NANOSECONDS.toMicros(NanoTime.since(request.getBeginNanoTime()));
-        Map<String, List<String>> vars = vars(request);
-        HttpFields requestHeaders = request.getHeaders();
+        Object attribute = request.getAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE);
+        // the connection's own view answers single vars without building the map; any other map is read as a map
+        UwsgiVars.View view = attribute instanceof UwsgiVars.View v ? v : null;
+        Map<String, List<String>> vars = view != null ? view : attribute instanceof Map<?, ?> map ? cast(map) : Map.of();
+        Function<String, String> lookup = view != null ? view::first : name -> first(vars, name);
 
         int varCount = 0;
         int varsBytes = 0;
-        for (Map.Entry<String, List<String>> var : vars.entrySet())
+        if (format.uses(UwsgiLogFormat.Field.VAR_STATS))
         {
-            for (String value : var.getValue())
+            if (view != null)
             {
-                varCount += 2;
-                varsBytes += 2 + var.getKey().length() + 2 + value.length();
+                varCount = 2 * view.pairs();
+                varsBytes = view.blockSize();
+            }
+            else
+            {
+                for (Map.Entry<String, List<String>> var : vars.entrySet())
+                {
+                    for (String value : var.getValue())
+                    {
+                        varCount += 2;
+                        varsBytes += 2 + var.getKey().length() + 2 + value.length();
+                    }
+                }
             }
         }
 
-        HttpFields responseHeaders = response.getHeaders();
-        boolean http11 = request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1;
-        boolean closeSaid = false;
         int headerCount = 0;
-        long headerBytes = statusLine(request, response).length();
-        for (HttpField field : responseHeaders)
+        long headerBytes = 0;
+        if (format.uses(UwsgiLogFormat.Field.RESPONSE_HEAD))
         {
-            // the connector never sends Transfer-Encoding (frontends do not decode it)
-            if (field.getHeader() == HttpHeader.TRANSFER_ENCODING)
-                continue;
-            String value = field.getValue();
-            if (http11 && field.getHeader() == HttpHeader.CONNECTION && !closeSaid)
+            boolean http11 = request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1;
+            boolean closeSaid = false;
+            headerBytes = statusLine(request, response).length();
+            for (HttpField field : response.getHeaders())
             {
-                closeSaid = true;
-                // the connector's generator is never persistent: on HTTP/1.1 it appends close to a Connection header
-                if (!field.contains(HttpHeaderValue.CLOSE.asString()))
-                    value = value + "," + HttpHeaderValue.CLOSE.asString();
+                // the connector never sends Transfer-Encoding (frontends do not decode it)
+                if (field.getHeader() == HttpHeader.TRANSFER_ENCODING)
+                    continue;
+                String value = field.getValue();
+                if (http11 && field.getHeader() == HttpHeader.CONNECTION && !closeSaid)
+                {
+                    closeSaid = true;
+                    // the connector's generator is never persistent: on HTTP/1.1 it appends close to a Connection header
+                    if (!field.contains(HttpHeaderValue.CLOSE.asString()))
+                        value = value + "," + HttpHeaderValue.CLOSE.asString();
+                }
+                headerCount++;
+                headerBytes += field.getName().length() + 2 + value.length() + 2;
             }
-            headerCount++;
-            headerBytes += field.getName().length() + 2 + value.length() + 2;
+            if (http11 && !closeSaid)
+            {
+                // ... or adds one: "Connection: close"
+                headerCount++;
+                headerBytes += HttpHeader.CONNECTION.asString().length() + 2 + HttpHeaderValue.CLOSE.asString().length() + 2;
+            }
+            headerBytes += 2;
         }
-        if (http11 && !closeSaid)
-        {
-            // ... or adds one: "Connection: close"
-            headerCount++;
-            headerBytes += HttpHeader.CONNECTION.asString().length() + 2 + HttpHeaderValue.CLOSE.asString().length() + 2;
-        }
-        headerBytes += 2;
 
+        HttpFields requestHeaders = request.getHeaders();
         return new RequestLogEntry(
             PID,
             requests.incrementAndGet(),
-            text(var(vars, "REMOTE_ADDR", Request.getRemoteAddr(request))),
-            text(user(request, vars)),
-            text(var(vars, "REQUEST_METHOD", request.getMethod())),
-            text(var(vars, "REQUEST_URI", request.getHttpURI().getPathQuery())),
-            text(var(vars, "SERVER_PROTOCOL", request.getConnectionMetaData().getProtocol())),
-            text(var(vars, "HTTP_HOST", requestHeaders.get(HttpHeader.HOST))),
-            text(var(vars, "HTTP_USER_AGENT", requestHeaders.get(HttpHeader.USER_AGENT))),
-            text(var(vars, "HTTP_REFERER", requestHeaders.get(HttpHeader.REFERER))),
+            text(var(lookup, "REMOTE_ADDR", Request.getRemoteAddr(request))),
+            format.uses(UwsgiLogFormat.Field.USER) ? text(user(request, lookup)) : "",
+            text(var(lookup, "REQUEST_METHOD", request.getMethod())),
+            text(var(lookup, "REQUEST_URI", request.getHttpURI().getPathQuery())),
+            text(var(lookup, "SERVER_PROTOCOL", request.getConnectionMetaData().getProtocol())),
+            format.uses(UwsgiLogFormat.Field.HOST) ? text(var(lookup, "HTTP_HOST", requestHeaders.get(HttpHeader.HOST))) : "",
+            format.uses(UwsgiLogFormat.Field.USER_AGENT) ? text(var(lookup, "HTTP_USER_AGENT", requestHeaders.get(HttpHeader.USER_AGENT))) : "",
+            format.uses(UwsgiLogFormat.Field.REFERER) ? text(var(lookup, "HTTP_REFERER", requestHeaders.get(HttpHeader.REFERER))) : "",
             varCount,
             varsBytes,
             Request.getTimeStamp(request),
@@ -172,8 +194,8 @@ public class UwsgiRequestLog extends ContainerLifeCycle implements RequestLog
             Response.getContentBytesWritten(response),
             headerCount,
             headerBytes,
-            Math.max(0, request.getLength()),
-            vars.isEmpty() ? Map.of() : new TextVars(vars));
+            format.uses(UwsgiLogFormat.Field.CONTENT_LENGTH) ? Math.max(0, request.getLength()) : 0,
+            !format.uses(UwsgiLogFormat.Field.VARS) || vars.isEmpty() ? Map.of() : new TextVars(vars));
     }
 
     /**
@@ -187,27 +209,32 @@ public class UwsgiRequestLog extends ContainerLifeCycle implements RequestLog
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, List<String>> vars(Request request)
+    private static Map<String, List<String>> cast(Map<?, ?> map)
     {
-        Object vars = request.getAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE);
-        return vars instanceof Map<?, ?> map ? (Map<String, List<String>>)map : Map.of();
+        return (Map<String, List<String>>)map;
     }
 
-    private static String var(Map<String, List<String>> vars, String name, String fallback)
+    private static String first(Map<String, List<String>> vars, String name)
     {
         List<String> values = vars.get(name);
-        if (values != null && !values.isEmpty())
-            return values.get(0);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String var(Function<String, String> lookup, String name, String fallback)
+    {
+        String value = lookup.apply(name);
+        if (value != null)
+            return value;
         // a Jetty value is text already: give it the same byte form as a var so text() treats both alike
         return fallback == null ? "" : new String(fallback.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
-    private static String user(Request request, Map<String, List<String>> vars)
+    private static String user(Request request, Function<String, String> lookup)
     {
         Principal principal = Request.getAuthenticationState(request).getUserPrincipal();
         if (principal != null)
             return new String(principal.getName().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-        return var(vars, "REMOTE_USER", null);
+        return var(lookup, "REMOTE_USER", null);
     }
 
     /**

@@ -26,6 +26,7 @@ import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.RawFrontend;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.UwsgiServerConnector;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpField;
@@ -80,7 +81,7 @@ public class UwsgiConnectionTest
         server = new Server(threads, null, bufferPool);
         HttpConfiguration httpConfig = new HttpConfiguration();
         UwsgiConfiguration uwsgiConfig = new UwsgiConfiguration();
-        connector = new ServerConnector(server, 1, 1, new UwsgiConnectionFactory(httpConfig, uwsgiConfig));
+        connector = new UwsgiServerConnector(server, 1, 1, new UwsgiConnectionFactory(httpConfig, uwsgiConfig));
         connector.setHost("127.0.0.1");
         connector.setIdleTimeout(1500);
         server.addConnector(connector);

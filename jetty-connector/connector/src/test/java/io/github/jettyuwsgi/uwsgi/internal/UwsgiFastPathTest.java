@@ -3,6 +3,7 @@ package io.github.jettyuwsgi.uwsgi.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.jettyuwsgi.uwsgi.RawFrontend;
@@ -19,6 +21,7 @@ import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -36,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The corner cases of serving a connection at once when it is opened (read on the opening thread, the selector only when
- * a read would block or a write is incomplete), on the connector as the launcher builds it: accepting in the selector.
+ * The corner cases of serving an accepted connection before it is registered with a selector ({@link AcceptedEndPoint}:
+ * read on the thread the acceptor hands it to, the selector only when a read would block or a write is incomplete), on
+ * the connector as the launcher builds it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public class UwsgiFastPathTest
@@ -52,6 +56,18 @@ public class UwsgiFastPathTest
     private Path socketDir;
     private Path socketPath;
     private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+    /** An accept listener among the connector's beans, as Jetty's selector manager would tell it of each socket. */
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final SelectorManager.AcceptListener acceptCounter = new SelectorManager.AcceptListener()
+    {
+        @Override
+        public void onAccepted(SelectableChannel channel)
+        {
+            accepted.incrementAndGet();
+        }
+    };
+    /** Whether the last request's end point had joined a selector by the time the handler ran. */
+    private final AtomicReference<Boolean> registeredWhenHandled = new AtomicReference<>();
     private final CountDownLatch writeFailed = new CountDownLatch(1);
 
     @BeforeEach
@@ -66,12 +82,15 @@ public class UwsgiFastPathTest
         connector = new UwsgiUnixDomainConnector(server, new UwsgiConnectionFactory());
         connector.setUnixDomainPath(socketPath);
         connector.setIdleTimeout(IDLE_TIMEOUT);
+        connector.addBean(acceptCounter);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract()
         {
             @Override
             public boolean handle(Request request, Response response, Callback callback)
             {
+                registeredWhenHandled.set(request.getConnectionMetaData().getConnection().getEndPoint() instanceof AcceptedEndPoint endPoint
+                    ? endPoint.isRegistered() : null);
                 String query = request.getHttpURI().getQuery();
                 int size = query == null ? 5 : Integer.parseInt(query.substring("size=".length()));
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
@@ -120,6 +139,23 @@ public class UwsgiFastPathTest
     }
 
     @Test
+    public void testPacketSentAtOnceIsServedWithoutTheSelector() throws Exception
+    {
+        try (RawFrontend client = RawFrontend.unix(socketPath))
+        {
+            // written before the acceptor runs, as a frontend does right after connect: the opening read finds it
+            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.send(packet("/?size=5")).readAll()));
+            assertNotNull(response, "no response");
+            assertEquals(200, response.getStatus());
+        }
+        // the opening thread may still have lost the race with the packet on a loaded machine: then it registered
+        for (int i = 0; i < 20 && !Boolean.FALSE.equals(registeredWhenHandled.get()); i++)
+            assertServes(5);
+        assertEquals(Boolean.FALSE, registeredWhenHandled.get(), "every request went through the selector");
+        assertTrue(accepted.get() >= 1, "the connector's accept listener was told of no socket");
+    }
+
+    @Test
     public void testPacketInSeveralPiecesAfterAcceptIsServed() throws Exception
     {
         byte[] packet = packet("/?size=5");
@@ -137,6 +173,7 @@ public class UwsgiFastPathTest
             HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.readAll()));
             assertNotNull(response, "no response");
             assertEquals(200, response.getStatus());
+            assertEquals(Boolean.TRUE, registeredWhenHandled.get(), "the end point never joined the selector");
             assertArrayEquals(Arrays.copyOf(BODY, 5), response.getContentBytes());
         }
     }

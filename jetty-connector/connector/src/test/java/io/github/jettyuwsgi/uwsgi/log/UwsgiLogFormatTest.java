@@ -12,6 +12,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every variable to the character, with the values of one request that real uWSGI 2.0.21 (Debian's uwsgi-core, cgi
@@ -131,5 +133,27 @@ public class UwsgiLogFormatTest
         assertEquals("GET%(addr", format("%(method)%(addr", UWSGI_REQUEST));
         assertEquals("\"GET /hello.sh?a=1 HTTP/1.1\" 200", format("\"%(method) %(uri) %(proto)\" %(status)", UWSGI_REQUEST));
         assertEquals("-", format("%()", UWSGI_REQUEST));
+    }
+
+    @Test
+    public void aFormatComputesOnlyWhatItPrints()
+    {
+        UwsgiLogFormat common = UwsgiLogFormat.parse("%(addr) - %(user) [%(ltime)] \"%(method) %(uri) %(proto)\" %(status) %(rsize)", ZoneOffset.UTC);
+        assertTrue(common.uses(UwsgiLogFormat.Field.USER));
+        for (UwsgiLogFormat.Field field : List.of(UwsgiLogFormat.Field.VAR_STATS, UwsgiLogFormat.Field.RESPONSE_HEAD, UwsgiLogFormat.Field.VARS,
+            UwsgiLogFormat.Field.HOST, UwsgiLogFormat.Field.USER_AGENT, UwsgiLogFormat.Field.REFERER, UwsgiLogFormat.Field.CONTENT_LENGTH))
+            assertFalse(common.uses(field), field.name());
+        UwsgiLogFormat sizes = UwsgiLogFormat.parse("%(size) %(pktsize) %(var.X) %(cl)", ZoneOffset.UTC);
+        assertTrue(sizes.uses(UwsgiLogFormat.Field.RESPONSE_HEAD));
+        assertTrue(sizes.uses(UwsgiLogFormat.Field.VAR_STATS));
+        assertTrue(sizes.uses(UwsgiLogFormat.Field.VARS));
+        assertTrue(sizes.uses(UwsgiLogFormat.Field.CONTENT_LENGTH));
+        assertFalse(sizes.uses(UwsgiLogFormat.Field.USER));
+        // uWSGI's default line prints the var count and size and the response head, but no header var
+        UwsgiLogFormat line = UwsgiLogFormat.uwsgiDefault(ZoneOffset.UTC);
+        assertTrue(line.uses(UwsgiLogFormat.Field.VAR_STATS));
+        assertTrue(line.uses(UwsgiLogFormat.Field.RESPONSE_HEAD));
+        assertFalse(line.uses(UwsgiLogFormat.Field.VARS));
+        assertFalse(line.uses(UwsgiLogFormat.Field.HOST));
     }
 }

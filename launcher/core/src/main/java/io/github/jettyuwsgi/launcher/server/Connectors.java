@@ -19,6 +19,7 @@ import io.github.jettyuwsgi.launcher.stats.AcceptCounter;
 import io.github.jettyuwsgi.launcher.stats.ListenBacklogs;
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.UwsgiServerConnector;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import io.github.jettyuwsgi.uwsgi.trust.FrontendAllowList;
 import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
@@ -174,7 +175,7 @@ final class Connectors
         if (address.isAllInterfaces() && !trusted)
             LOG.warn("{} socket {} listens on all interfaces: any host that reaches it can send requests{}; use 127.0.0.1:{} when the frontend runs on this machine",
                 kind, address, "uwsgi".equals(kind) || "fastcgi".equals(kind) ? " with forged REMOTE_ADDR and HTTPS vars" : "", address.getPort());
-        ServerConnector connector = new ServerConnector(server, factory);
+        ServerConnector connector = new UwsgiServerConnector(server, factory);
         connector.addBean(new AcceptCounter());
         connector.setHost(address.getHost());
         connector.setPort(address.getPort());

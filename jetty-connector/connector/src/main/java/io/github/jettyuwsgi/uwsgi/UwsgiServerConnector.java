@@ -1,0 +1,68 @@
+package io.github.jettyuwsgi.uwsgi;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+import io.github.jettyuwsgi.uwsgi.internal.AcceptedConnections;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.annotation.Name;
+
+/**
+ * A TCP connector for uwsgi frontends: Jetty's {@link ServerConnector}, except that a connection accepted for the
+ * {@link UwsgiConnectionFactory} is served by a pool thread before it is registered with a selector (frontends open one
+ * connection per request and write the whole packet at once, so most requests are read, answered and closed without the
+ * selector). With another default protocol, or with no acceptor threads, it is a plain {@code ServerConnector}.
+ */
+@ManagedObject("uwsgi TCP connector")
+public class UwsgiServerConnector extends ServerConnector
+{
+    private final AcceptedConnections accepted = new AcceptedConnections(this, this::onEndPointOpened, this::onEndPointClosed);
+    /** Decided before the acceptors start (they read it), from the default protocol. */
+    private boolean direct;
+
+    public UwsgiServerConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
+    {
+        super(server, factories);
+    }
+
+    public UwsgiServerConnector(@Name("server") Server server, @Name("acceptors") int acceptors, @Name("selectors") int selectors, @Name("factories") ConnectionFactory... factories)
+    {
+        super(server, acceptors, selectors, factories);
+    }
+
+    @Override
+    protected void doStart() throws Exception
+    {
+        accepted.start();
+        direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && getAcceptors() > 0;
+        super.doStart();
+    }
+
+    @Override
+    public void accept(int acceptorID) throws IOException
+    {
+        if (!direct)
+        {
+            super.accept(acceptorID);
+            return;
+        }
+        if (!(getTransport() instanceof ServerSocketChannel server) || !server.isOpen())
+            return;
+        SocketChannel channel = server.accept();
+        try
+        {
+            channel.configureBlocking(false);
+            configure(channel.socket());
+        }
+        catch (IOException x)
+        {
+            channel.close();
+            throw x;
+        }
+        accepted.serve(channel);
+    }
+}

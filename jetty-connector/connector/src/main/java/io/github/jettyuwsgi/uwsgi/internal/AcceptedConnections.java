@@ -1,0 +1,151 @@
+package io.github.jettyuwsgi.uwsgi.internal;
+
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.util.IO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the connections a uwsgi connector's acceptor accepts without going through the selector: the acceptor hands the
+ * channel to one pool thread, which makes the {@link AcceptedEndPoint} and the connection and opens them there, so the
+ * connection's first read (see {@code UwsgiConnection.onOpen}) happens on that thread, one hand-off after the accept.
+ * The end point joins a selector of the connector only if it has to wait.
+ *
+ * <p>It does for these connections what Jetty's selector does for the ones it accepts: the connector's idle timeout,
+ * its default connection factory, the accept listeners among its beans, and its end-point bookkeeping (which graceful
+ * shutdown waits on) when the end point opens and closes.</p>
+ */
+public final class AcceptedConnections
+{
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptedConnections.class);
+
+    private final AbstractConnector connector;
+    private final Consumer<EndPoint> opened;
+    private final Consumer<AcceptedEndPoint> closed;
+    private final AtomicInteger nextSelector = new AtomicInteger();
+    private volatile ManagedSelector[] selectors = new ManagedSelector[0];
+    private volatile List<SelectorManager.AcceptListener> acceptListeners = List.of();
+
+    /**
+     * @param connector the connector that accepts
+     * @param opened its {@code onEndPointOpened}
+     * @param closed its {@code onEndPointClosed}
+     */
+    public AcceptedConnections(AbstractConnector connector, Consumer<EndPoint> opened, Consumer<EndPoint> closed)
+    {
+        this.connector = connector;
+        this.opened = opened;
+        this.closed = endPoint ->
+        {
+            Connection connection = endPoint.getConnection();
+            try
+            {
+                if (connection != null)
+                    connection.onClose(null);
+            }
+            catch (Throwable x)
+            {
+                LOG.warn("uwsgi: failure closing {}", connection, x);
+            }
+            finally
+            {
+                closed.accept(endPoint);
+            }
+        };
+    }
+
+    /**
+     * Called when the connector starts, before its acceptors run: the selectors of a previous run are gone, and the new
+     * ones are looked up when the first connection needs one (they start with the connector, after this).
+     */
+    public void start()
+    {
+        selectors = new ManagedSelector[0];
+        // what the selector manager would tell of each accepted socket (connection limits, accept counters)
+        acceptListeners = List.copyOf(connector.getBeans(SelectorManager.AcceptListener.class));
+    }
+
+    private ManagedSelector nextSelector()
+    {
+        ManagedSelector[] all = selectors;
+        if (all.length == 0)
+        {
+            all = List.copyOf(connector.getContainedBeans(ManagedSelector.class)).toArray(ManagedSelector[]::new);
+            if (all.length == 0)
+                throw new IllegalStateException("selectors of " + connector + ": none (expected: a started connector)");
+            selectors = all;
+        }
+        return all[Math.floorMod(nextSelector.getAndIncrement(), all.length)];
+    }
+
+    /**
+     * @param channel a channel the acceptor has just accepted and configured, in non-blocking mode
+     */
+    public void serve(SocketChannel channel)
+    {
+        try
+        {
+            connector.getExecutor().execute(() -> open(channel));
+        }
+        catch (RejectedExecutionException x)
+        {
+            LOG.warn("uwsgi: no thread to serve an accepted connection on {}; closing it", connector);
+            IO.close(channel);
+        }
+    }
+
+    private void open(SocketChannel channel)
+    {
+        for (SelectorManager.AcceptListener listener : acceptListeners)
+        {
+            try
+            {
+                listener.onAccepting(channel);
+                listener.onAccepted(channel);
+            }
+            catch (Throwable x)
+            {
+                LOG.warn("uwsgi: accept listener {} failed", listener, x);
+            }
+        }
+        AcceptedEndPoint endPoint;
+        Connection connection;
+        try
+        {
+            endPoint = new AcceptedEndPoint(channel, nextSelector(), connector.getScheduler(), closed);
+            endPoint.setIdleTimeout(connector.getIdleTimeout());
+            connection = connector.getDefaultConnectionFactory().newConnection(connector, endPoint);
+        }
+        catch (Throwable x)
+        {
+            LOG.warn("uwsgi: could not make a connection for {}; closing it", channel, x);
+            IO.close(channel);
+            return;
+        }
+        endPoint.setConnection(connection);
+        endPoint.onOpen();
+        opened.accept(endPoint);
+        try
+        {
+            connection.onOpen();
+        }
+        catch (Throwable x)
+        {
+            if (connector.isRunning())
+                LOG.warn("uwsgi: failure opening {}", connection, x);
+            else if (LOG.isDebugEnabled())
+                LOG.debug("uwsgi: failure opening {}", connection, x);
+            endPoint.close(x);
+        }
+    }
+}
