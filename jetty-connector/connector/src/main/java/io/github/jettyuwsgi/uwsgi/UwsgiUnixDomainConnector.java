@@ -92,13 +92,43 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     protected void doStart() throws Exception
     {
         Path path = getUnixDomainPath();
-        if (path != null && !isInheritChannel())
+        // An inherited socket's file belongs to the service manager that bound it (systemd's SocketMode= and
+        // SocketUser= set its mode and owner): it is neither removed nor changed here.
+        if (path != null && isInheritChannel())
+        {
+            super.doStart();
+            return;
+        }
+        if (path != null)
             removeStaleSocket(path);
         super.doStart();
         if (path != null && socketMode != null)
             Files.setPosixFilePermissions(path, toPermissions(socketMode));
         if (path != null && socketOwner != null)
             chown(path, socketOwner);
+    }
+
+    @Override
+    protected void doStop() throws Exception
+    {
+        Path path = getUnixDomainPath();
+        if (path == null || !isInheritChannel())
+        {
+            super.doStop();
+            return;
+        }
+        // Jetty's connector deletes its socket file when it stops; an inherited one must stay, since the next process
+        // the service manager starts inherits the same socket and the frontend keeps connecting to that path. The
+        // connector is pointed at a name that is never created for the time of the stop.
+        setUnixDomainPath(path.resolveSibling(path.getFileName() + ".inherited-" + ProcessHandle.current().pid()));
+        try
+        {
+            super.doStop();
+        }
+        finally
+        {
+            setUnixDomainPath(path);
+        }
     }
 
     private static void chown(Path path, String owner) throws IOException
