@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -129,6 +130,19 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
         {
             setUnixDomainPath(path);
         }
+    }
+
+    /**
+     * A stop that drains closes the listening channel first, as Jetty's {@code ServerConnector} is closed before its
+     * graceful shutdown: the acceptor then ends quietly. Interrupting an acceptor blocked in {@code accept} instead, as
+     * a shutdown alone does, can lose a connection the kernel handed over at that moment.
+     */
+    @Override
+    protected boolean handleAcceptFailure(Throwable failure)
+    {
+        if (getTransport() instanceof ServerSocketChannel channel && !channel.isOpen())
+            return false;
+        return super.handleAcceptFailure(failure);
     }
 
     private static void chown(Path path, String owner) throws IOException

@@ -79,10 +79,16 @@ public final class SystemdNotify
      */
     public void stopping(String status)
     {
-        send(false, status, "STOPPING=1");
+        // not waited for: the stop must not wait for systemd, and systemd-notify finishes after the JVM has exited
+        send(false, false, status, "STOPPING=1");
     }
 
     private void send(boolean ready, String status, String... assignments)
+    {
+        send(true, ready, status, assignments);
+    }
+
+    private void send(boolean wait, boolean ready, String status, String... assignments)
     {
         if (socket == null)
             return;
@@ -99,6 +105,8 @@ public final class SystemdNotify
             Map<String, String> environment = builder.environment();
             environment.put("NOTIFY_SOCKET", socket);
             Process process = builder.start();
+            if (!wait)
+                return;
             if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS))
             {
                 process.destroyForcibly();

@@ -1,5 +1,6 @@
 package io.github.jettyuwsgi.launcher.server;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -24,6 +25,7 @@ import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.IO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *                                  nginx retries on another server even for a POST; a uwsgi ping through the new
  *                                  name comes back once everything queued before it was accepted; then the
  *                                  connector stops accepting and waits until its connections are done
- * socket inherited (activation)    the connector stops accepting at once: new connections wait in the backlog of the
+ * socket inherited (activation)    the connector closes its copy at once: new connections wait in the backlog of the
  *                                  socket the service manager holds, for the next process; it waits until its
  *                                  connections are done
  * TCP socket the launcher bound    Jetty's stop: closing it resets what is in its backlog (use socket activation)
@@ -120,6 +122,9 @@ public final class DrainFirstStop
         }
         if (drained.isEmpty())
             return;
+        // closed before the shutdown, which interrupts the acceptors: an interrupt that meets accept() as it returns a
+        // connection loses that connection, a close does not
+        drained.forEach(DrainFirstStop::closeListeningChannel);
         List<CompletableFuture<Void>> done = drained.stream().map(AbstractConnector::shutdown).toList();
         for (int i = 0; i < drained.size(); i++)
         {
@@ -158,6 +163,17 @@ public final class DrainFirstStop
         {
             LOG.warn("stop: {} did not answer a ping while draining ({}); stopping it", path, x.toString());
         }
+    }
+
+    /**
+     * Stops this process's accepting; an inherited socket stays open in the service manager, with its backlog.
+     */
+    private static void closeListeningChannel(AbstractConnector connector)
+    {
+        if (connector instanceof ServerConnector tcp)
+            tcp.close();
+        else if (connector.getTransport() instanceof Closeable channel)
+            IO.close(channel);
     }
 
     /**

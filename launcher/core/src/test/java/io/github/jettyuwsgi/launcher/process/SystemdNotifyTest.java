@@ -36,6 +36,12 @@ public class SystemdNotifyTest
         notify.ready("serving");
         notify.reloading("reloading (SIGHUP)");
         notify.stopping("stopping");
+        // STOPPING is not waited for
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.readAllLines(directory.resolve("sent")).size() < 3 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(20);
+        }
         var sent = Files.readAllLines(directory.resolve("sent"));
         assertEquals(3, sent.size(), sent.toString());
         assertEquals("/run/systemd/notify --pid=42 --ready --status=serving", sent.get(0));
@@ -49,7 +55,7 @@ public class SystemdNotifyTest
         SystemdNotify notify = new SystemdNotify(recorder().toString(), null, 42);
         assertFalse(notify.isEnabled());
         notify.ready("serving");
-        notify.stopping("stopping");
+        notify.reloading("reloading");
         assertFalse(Files.exists(directory.resolve("sent")));
     }
 }

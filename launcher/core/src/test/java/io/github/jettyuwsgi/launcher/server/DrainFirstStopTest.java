@@ -49,6 +49,8 @@ public class DrainFirstStopTest
         server = new Server();
         UwsgiUnixDomainConnector connector = new UwsgiUnixDomainConnector(server, new UwsgiConnectionFactory());
         connector.setUnixDomainPath(socket);
+        // the stop closes a connection that stays idle this long; the test's own pauses on a busy machine must not
+        connector.setShutdownIdleTimeout(30_000);
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(new Handler.Abstract()
         {
