@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.launcher.server;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
+import io.github.jettyuwsgi.uwsgi.log.UwsgiRequestLog;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *                                  nginx retries on another server even for a POST; a uwsgi ping through the new
  *                                  name comes back once everything queued before it was accepted; then the
  *                                  connector stops accepting and waits until its connections are done
- * socket inherited (activation)    the connector closes its copy at once: new connections wait in the backlog of the
+ * socket inherited (activation)    the connector stops accepting at once: new connections wait in the backlog of the
  *                                  socket the service manager holds, for the next process; it waits until its
  *                                  connections are done
  * TCP socket the launcher bound    Jetty's stop: closing it resets what is in its backlog (use socket activation)
@@ -52,8 +54,9 @@ import org.slf4j.LoggerFactory;
 public final class DrainFirstStop
 {
     private static final Logger LOG = LoggerFactory.getLogger(DrainFirstStop.class);
-    /** How long the connections of a drained connector must stay at none before it counts as drained. */
+    /** A drained connector's connections must stay at none for SETTLE_ROUNDS checks SETTLE_MILLIS apart. */
     private static final long SETTLE_MILLIS = 50;
+    private static final int SETTLE_ROUNDS = 3;
 
     private final Server server;
 
@@ -94,6 +97,10 @@ public final class DrainFirstStop
         {
             LOG.warn("drain failed, stopping: {}", x.toString(), x);
         }
+        // the lines of the requests drained are out before Jetty closes an inherited socket, after which the JDK points
+        // standard output and error at /dev/null
+        if (server.getRequestLog() instanceof UwsgiRequestLog requestLog)
+            requestLog.flush();
         try
         {
             server.stop();
@@ -108,30 +115,65 @@ public final class DrainFirstStop
     {
         long start = System.nanoTime();
         List<AbstractConnector> drained = new ArrayList<>();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
         for (Connector connector : server.getConnectors())
         {
             if (connector instanceof UwsgiUnixDomainConnector unix && !unix.isInheritChannel())
             {
                 closeDoor(unix, deadline);
+                // closed before the shutdown, which interrupts the acceptors: an interrupt that meets accept() as it
+                // returns a connection loses that connection, a close does not
+                IO.close((Closeable)unix.getTransport());
                 drained.add(unix);
+                done.add(unix.shutdown());
             }
             else if (connector instanceof UwsgiUnixDomainConnector || connector instanceof ServerConnector tcp && tcp.isInheritChannel())
             {
-                drained.add((AbstractConnector)connector);
+                AbstractConnector inherited = (AbstractConnector)connector;
+                stopAccepting(inherited);
+                drained.add(inherited);
+                done.add(null);
             }
         }
         if (drained.isEmpty())
             return;
-        // closed before the shutdown, which interrupts the acceptors: an interrupt that meets accept() as it returns a
-        // connection loses that connection, a close does not
-        drained.forEach(DrainFirstStop::closeListeningChannel);
-        List<CompletableFuture<Void>> done = drained.stream().map(AbstractConnector::shutdown).toList();
         for (int i = 0; i < drained.size(); i++)
         {
             await(drained.get(i), done.get(i), deadline);
         }
         LOG.info("stop: {} socket(s) drained in {} ms, every connection they accepted served; now stopping", drained.size(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /**
+     * Stops the acceptors of an inherited socket without closing it: closing the channel the JVM inherited points its
+     * standard output and error at /dev/null (the JDK detaches them, as for inetd), and interrupting an acceptor
+     * blocked in accept() can lose the connection it is being handed. The acceptors are told to stop, and each is woken
+     * by a connection of this process's own; after one more accept each waits, and what is queued behind stays in the
+     * socket for the next launcher (the wake-up connections too, which it closes as empty).
+     */
+    private static void stopAccepting(AbstractConnector connector)
+    {
+        connector.setAccepting(false);
+        for (int i = 0; i < Math.max(1, connector.getAcceptors()); i++)
+        {
+            try (SocketChannel wakeUp = connector instanceof UwsgiUnixDomainConnector unix ? SocketChannel.open(UnixDomainSocketAddress.of(unix.getUnixDomainPath())) :
+                SocketChannel.open(new InetSocketAddress(wakeUpHost((ServerConnector)connector), ((ServerConnector)connector).getLocalPort())))
+            {
+                LOG.debug("stop: woke an acceptor of {} through {}", connector, wakeUp);
+            }
+            catch (IOException x)
+            {
+                LOG.warn("stop: cannot wake the acceptors of {} ({}); they stop with the server", connector, x.toString());
+                return;
+            }
+        }
+    }
+
+    private static String wakeUpHost(ServerConnector connector)
+    {
+        String host = connector.getHost();
+        return host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     }
 
     /**
@@ -166,17 +208,6 @@ public final class DrainFirstStop
     }
 
     /**
-     * Stops this process's accepting; an inherited socket stays open in the service manager, with its backlog.
-     */
-    private static void closeListeningChannel(AbstractConnector connector)
-    {
-        if (connector instanceof ServerConnector tcp)
-            tcp.close();
-        else if (connector.getTransport() instanceof Closeable channel)
-            IO.close(channel);
-    }
-
-    /**
      * A uwsgi ping on a new connection: the listening socket's queue is first in, first out, so once it is answered
      * every connection queued before it has been accepted.
      */
@@ -206,17 +237,24 @@ public final class DrainFirstStop
         }
     }
 
+    /**
+     * Waits until the connector's connections are done: its shutdown's future, or (null) its connection count, which
+     * must then stay at none for a moment, as an acceptor may still hand one over.
+     */
     private static void await(AbstractConnector connector, CompletableFuture<Void> done, long deadline)
     {
         try
         {
-            done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (done != null)
+                done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             // an accepted connection reaches the connector's count from a selector thread: it must stay at none
-            while (System.nanoTime() - deadline < 0)
+            int quiet = 0;
+            while (quiet < SETTLE_ROUNDS)
             {
+                if (System.nanoTime() - deadline > 0)
+                    throw new TimeoutException();
                 Thread.sleep(SETTLE_MILLIS);
-                if (connector.getConnectedEndPoints().isEmpty())
-                    return;
+                quiet = connector.getConnectedEndPoints().isEmpty() ? quiet + 1 : 0;
             }
         }
         catch (TimeoutException x)
