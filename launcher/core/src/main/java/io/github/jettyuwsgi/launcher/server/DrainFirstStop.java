@@ -132,7 +132,7 @@ public final class DrainFirstStop
                 AbstractConnector inherited = (AbstractConnector)connector;
                 stopAccepting(inherited);
                 drained.add(inherited);
-                done.add(null);
+                done.add(inherited.getConnectionFactory(UwsgiConnectionFactory.class) != null ? null : closeKeptAlive(inherited));
             }
         }
         if (drained.isEmpty())
@@ -168,6 +168,23 @@ public final class DrainFirstStop
                 return;
             }
         }
+    }
+
+    /**
+     * HTTP keeps connections open between requests: the connector's shutdown makes every response close its
+     * connection. It interrupts the acceptors, which must be waiting by then, not in accept().
+     */
+    private static CompletableFuture<Void> closeKeptAlive(AbstractConnector connector)
+    {
+        try
+        {
+            Thread.sleep(SETTLE_MILLIS * SETTLE_ROUNDS);
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return connector.shutdown();
     }
 
     private static String wakeUpHost(ServerConnector connector)
