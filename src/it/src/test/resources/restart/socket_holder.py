@@ -2,7 +2,7 @@
 """What systemd does for a socket unit and a Type=notify service with StandardInput=socket, for RestartIT.
 
 Binds and listens on ADDRESS (a Unix socket path, or HOST:PORT) once, and keeps the socket for its whole life. Each
-"start" runs a service process with that listening socket as its standard input (fd 0), its output appended to a log
+"start" runs a service process with that listening socket as its standard input (fd 0), its output written to a log
 file, and NOTIFY_SOCKET pointing at a datagram socket this script reads, as systemd's sd_notify does; "stop" sends
 SIGTERM and waits. Commands come one JSON object per line on standard input; events go one line each to standard
 output:
@@ -101,7 +101,7 @@ def main():
                     return
                 command = json.loads(line)
                 if "start" in command:
-                    with open(command["log"], "ab") as log:
+                    with open(command["log"], "wb") as log:
                         environment = dict(os.environ, NOTIFY_SOCKET=notify_path)
                         environment.update(command.get("env", {}))
                         service = subprocess.Popen(command["start"], stdin=listener.fileno(), stdout=log,

@@ -3,9 +3,11 @@ package io.github.jettyuwsgi.it.restart;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -214,8 +216,8 @@ class RestartIT
     }
 
     /**
-     * systemd's own LISTEN_FDS protocol, played by {@code systemd-socket-activate}: the socket comes as fd 3, which a
-     * JVM cannot take. The launcher refuses to start with the way out; with the documented {@code <&3} wrapper it
+     * systemd's own LISTEN_FDS protocol, played by {@code systemd-socket-activate}, which starts the service at the
+     * first connection: the socket comes as fd 3, which a JVM cannot take. The launcher refuses to start with the way out; with the documented {@code <&3} wrapper it
      * serves on the socket systemd bound.
      */
     @Test
@@ -229,6 +231,8 @@ class RestartIT
         bare.addAll(launcher);
         ManagedProcess refused = new ManagedProcess("systemd-socket-activate", bare, workDir, workDir.resolve("refused.log"));
         closeAfter.add(refused);
+        // systemd-socket-activate starts the service at the first connection, as systemd does
+        activate(socket, refused);
         assertTrue(refused.waitFor(Duration.ofSeconds(120)), refused::describeLog);
         assertTrue(refused.logContains("LISTEN_FDS: 1 socket passed as fd 3, which a JVM cannot take"), refused::describeLog);
         Files.deleteIfExists(socket);
@@ -237,14 +241,25 @@ class RestartIT
         wrapped.addAll(launcher);
         ManagedProcess activated = new ManagedProcess("systemd-socket-activate", wrapped, workDir, workDir.resolve("activated.log"));
         closeAfter.add(activated);
-        activated.awaitReady("'ready:' in the log", () -> activated.logContains("ready: pid"), READY_TIMEOUT);
-        assertTrue(activated.logContains("taking the listening socket inherited on fd 0"), activated::describeLog);
+        activate(socket, activated);
         NginxProcess nginx = startNginx(workDir, socket);
+        // the first request waits in the socket's backlog while the launcher starts
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://" + FreePorts.LOOPBACK + ":" + nginx.port("NGINX_PORT") + ECHO + "/activated")).build(), HttpResponse.BodyHandlers.ofString());
+            URI.create("http://" + FreePorts.LOOPBACK + ":" + nginx.port("NGINX_PORT") + ECHO + "/activated")).timeout(READY_TIMEOUT).build(),
+            HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body() + "\n" + activated.describeLog());
+        assertTrue(activated.logContains("taking the listening socket inherited on fd 0"), activated::describeLog);
         activated.stop(Duration.ofSeconds(30));
         assertTrue(Files.exists(socket), "the socket file systemd bound outlives the launcher");
+    }
+
+    /**
+     * Waits until systemd-socket-activate listens, then connects once and leaves: the connection starts the service.
+     */
+    private static void activate(Path socket, ManagedProcess activator) throws IOException
+    {
+        activator.awaitReady("listening on " + socket, () -> Files.exists(socket), Duration.ofSeconds(30));
+        SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
     }
 
     private static String socketActivate()
