@@ -24,6 +24,11 @@ REQUIRED=(
   # A real browser for the WebSocket page test (src/it websocket.BrowserEchoIT): headless Chromium and its WebDriver.
   "chromium chromium"
   "chromedriver chromium-driver"
+  # Socket activation and sd_notify (src/it restart.RestartIT, docs/systemd.md): systemd's stand-in for a socket unit,
+  # the notify client the launcher runs, and python3 for the test's socket holder and notify receiver.
+  "systemd-socket-activate systemd"
+  "systemd-notify systemd"
+  "python3 python3"
 )
 
 # nginx and apache2 live in /usr/sbin, which is not on every user's PATH.

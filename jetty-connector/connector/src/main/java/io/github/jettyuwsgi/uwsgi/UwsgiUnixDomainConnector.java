@@ -100,10 +100,17 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     protected void doStart() throws Exception
     {
         Path path = getUnixDomainPath();
-        if (path != null && !isInheritChannel())
-            removeStaleSocket(path);
         accepted.start();
         direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && getAcceptors() > 0;
+        // An inherited socket's file belongs to the service manager that bound it (systemd's SocketMode= and
+        // SocketUser= set its mode and owner): it is neither removed nor changed here.
+        if (path != null && isInheritChannel())
+        {
+            super.doStart();
+            return;
+        }
+        if (path != null)
+            removeStaleSocket(path);
         super.doStart();
         if (path != null && socketMode != null)
             Files.setPosixFilePermissions(path, toPermissions(socketMode));
@@ -133,6 +140,42 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
             throw x;
         }
         accepted.serve(channel);
+    }
+
+    @Override
+    protected void doStop() throws Exception
+    {
+        Path path = getUnixDomainPath();
+        if (path == null || !isInheritChannel())
+        {
+            super.doStop();
+            return;
+        }
+        // Jetty's connector deletes its socket file when it stops; an inherited one must stay, since the next process
+        // the service manager starts inherits the same socket and the frontend keeps connecting to that path. The
+        // connector is pointed at a name that is never created for the time of the stop.
+        setUnixDomainPath(path.resolveSibling(path.getFileName() + ".inherited-" + ProcessHandle.current().pid()));
+        try
+        {
+            super.doStop();
+        }
+        finally
+        {
+            setUnixDomainPath(path);
+        }
+    }
+
+    /**
+     * A stop that drains closes the listening channel first, as Jetty's {@code ServerConnector} is closed before its
+     * graceful shutdown: the acceptor then ends quietly. Interrupting an acceptor blocked in {@code accept} instead, as
+     * a shutdown alone does, can lose a connection the kernel handed over at that moment.
+     */
+    @Override
+    protected boolean handleAcceptFailure(Throwable failure)
+    {
+        if (getTransport() instanceof ServerSocketChannel channel && !channel.isOpen())
+            return false;
+        return super.handleAcceptFailure(failure);
     }
 
     private static void chown(Path path, String owner) throws IOException

@@ -18,6 +18,8 @@ import io.github.jettyuwsgi.launcher.process.PidFile;
 import io.github.jettyuwsgi.launcher.process.ProcessCommand;
 import io.github.jettyuwsgi.launcher.process.ProcessSettings;
 import io.github.jettyuwsgi.launcher.process.Reloader;
+import io.github.jettyuwsgi.launcher.process.SystemdNotify;
+import io.github.jettyuwsgi.launcher.server.DrainFirstStop;
 import io.github.jettyuwsgi.launcher.server.ServerAssembler;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -25,11 +27,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The main class of {@code jetty-uwsgi-launcher.jar}: loads the configuration ({@link LauncherOptions}), has
- * {@link ServerAssembler} build the server, starts it and waits until it is stopped (SIGTERM stops it gracefully).
+ * {@link ServerAssembler} build the server, starts it and waits until it is stopped (SIGTERM stops it gracefully,
+ * {@link DrainFirstStop}).
  *
  * <p>User mistakes get one line each on standard error and exit status {@value #EXIT_USAGE}, never a stack trace; a
  * server that fails to start (a port in use, a WAR that throws) gets one line and exit status {@value #EXIT_FAILURE},
- * with Jetty's own log above it for the details. A running server stops on SIGTERM through Jetty's shutdown hook,
+ * with Jetty's own log above it for the details. A running server stops on SIGTERM through the launcher's shutdown hook,
  * gracefully, and the JVM then exits with 143 (128 + SIGTERM) as any JVM stopped by that signal.</p>
  */
 public final class Launcher
@@ -167,9 +170,12 @@ public final class Launcher
             }
         }
 
+        SystemdNotify systemd = SystemdNotify.current();
+        DrainFirstStop.install(server, () -> systemd.stopping("stopping: draining the sockets, then the requests in flight"));
         // the one line that says everything is in place, pidfile and master-fifo included: scripts and tests wait for it
         LOG.info("ready: pid {}, {} uwsgi socket(s), {} http socket(s), {} request thread(s)", ProcessHandle.current().pid(),
             options.getUwsgiSockets().size(), options.getHttpSockets().size(), options.getThreads());
+        systemd.ready("serving: " + options.getUwsgiSockets().size() + " uwsgi socket(s), " + options.getHttpSockets().size() + " http socket(s)");
         try
         {
             server.join();

@@ -59,7 +59,7 @@ final class Fleet implements AutoCloseable
                     .option("--env", "INSTANCE_NAME=" + instance)
                     .option("--threads", "16")
                     // three JVMs start at once on a machine that may be busy with other builds
-                    .startTimeout(Duration.ofSeconds(180));
+                    .startTimeout(Duration.ofSeconds(300));
                 for (int i = 0; i < options.size(); i += 2)
                 {
                     builder.option(options.get(i), options.get(i + 1));

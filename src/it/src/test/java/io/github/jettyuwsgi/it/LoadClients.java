@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * that each send one request after another until stopped, and the tally of the answers that succeeded and of those
  * that failed, the first of which are kept for the failure message. A subclass sends the requests.</p>
  */
-abstract class LoadClients
+public abstract class LoadClients
 {
     /**
      * Enough to see what went wrong, few enough to keep a message of thousands of failures readable.
@@ -63,7 +63,7 @@ abstract class LoadClients
             failures.add(what);
     }
 
-    void start()
+    public void start()
     {
         for (int i = 0; i < clients; i++)
         {
@@ -92,7 +92,7 @@ abstract class LoadClients
     /**
      * Lets every client finish the request it is sending, waiting for each at most {@code timeout}.
      */
-    void stop(Duration timeout) throws InterruptedException
+    public void stop(Duration timeout) throws InterruptedException
     {
         running.set(false);
         for (Thread thread : threads)
@@ -101,16 +101,24 @@ abstract class LoadClients
         }
     }
 
-    long ok()
+    public long ok()
     {
         return ok.get();
+    }
+
+    /**
+     * @return how many requests failed, for a negative control that must see some
+     */
+    public long failedCount()
+    {
+        return failed.get();
     }
 
     /**
      * Asserts that no request failed; the message says how many of how many did, the first of them and
      * {@code logs}.
      */
-    void assertNoneFailed(Supplier<String> logs)
+    public void assertNoneFailed(Supplier<String> logs)
     {
         String kept = String.join("\n", failures);
         assertEquals(0, failed.get(), () -> failed.get() + " failed of " + (ok.get() + failed.get()) + ":\n" + kept + "\n" + logs.get());

@@ -77,7 +77,19 @@ public final class Reloader
 
     public void requestReload(String why)
     {
-        executor.execute(() -> reload(why));
+        executor.execute(() ->
+        {
+            SystemdNotify systemd = SystemdNotify.current();
+            systemd.reloading("reloading (" + why + ")");
+            try
+            {
+                reload(why);
+            }
+            finally
+            {
+                systemd.ready("serving, after the reload (" + why + ")");
+            }
+        });
     }
 
     private void reload(String why)

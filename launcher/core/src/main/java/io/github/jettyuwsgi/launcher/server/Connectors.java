@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.launcher.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -67,14 +68,16 @@ final class Connectors
     {
         warnIfBacklogCapped(options.getListen());
         HttpConfiguration httpConfiguration = newHttpConfiguration();
+        SocketActivation activation = SocketActivation.of(inheritedChannel(), System.getenv(), ProcessHandle.current().pid());
         for (ListenAddress address : options.getUwsgiSockets())
         {
-            server.addConnector(newConnector(server, "uwsgi", address, new UwsgiConnectionFactory(httpConfiguration, newUwsgiConfiguration())));
+            server.addConnector(inherit(newConnector(server, "uwsgi", address, new UwsgiConnectionFactory(httpConfiguration, newUwsgiConfiguration())), activation.take(address)));
         }
         for (ListenAddress address : options.getHttpSockets())
         {
-            server.addConnector(newConnector(server, "http", address, ListenerFactories.http(httpConfiguration)));
+            server.addConnector(inherit(newConnector(server, "http", address, ListenerFactories.http(httpConfiguration)), activation.take(address)));
         }
+        activation.checkTaken();
         for (HttpsSocketSpec https : options.getHttpsSockets())
         {
             try
@@ -90,6 +93,33 @@ final class Connectors
         {
             server.addConnector(newConnector(server, "fastcgi", address, ListenerFactories.fastcgi(httpConfiguration)));
         }
+    }
+
+    private static Channel inheritedChannel() throws UsageException
+    {
+        try
+        {
+            return System.inheritedChannel();
+        }
+        catch (IOException x)
+        {
+            throw new UsageException(List.of("inherited channel on fd 0: " + x.getMessage() + " (expected: a listening socket, or none)"));
+        }
+    }
+
+    /**
+     * Socket activation ({@link SocketActivation}): the connector takes the socket on fd 0 instead of binding one.
+     */
+    private static AbstractConnector inherit(AbstractConnector connector, boolean inherit)
+    {
+        if (!inherit)
+            return connector;
+        if (connector instanceof ServerConnector tcp)
+            tcp.setInheritChannel(true);
+        else if (connector instanceof UwsgiUnixDomainConnector unix)
+            unix.setInheritChannel(true);
+        LOG.info("{}: taking the listening socket inherited on fd 0 (socket activation)", connector);
+        return connector;
     }
 
     /**

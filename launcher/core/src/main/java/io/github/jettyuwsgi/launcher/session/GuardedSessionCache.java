@@ -82,6 +82,12 @@ final class GuardedSessionCache extends DefaultSessionCache
             evict(session);
             throw x;
         }
+        // No cache (evict on exit): the session leaves the cache once written, not when its request ends. The client
+        // has its answer from here on and may already be sending its next request, which another instance can serve
+        // and change; a request that then comes back here before this one has ended must read the store, not the
+        // copy this request still holds.
+        if (session != null && isFlushOnResponseCommit() && getEvictionPolicy() == EVICT_ON_SESSION_EXIT && doGet(session.getId()) == session)
+            doDelete(session.getId());
     }
 
     @Override
