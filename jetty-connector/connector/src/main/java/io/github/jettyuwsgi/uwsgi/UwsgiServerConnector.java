@@ -1,8 +1,6 @@
 package io.github.jettyuwsgi.uwsgi;
 
 import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 
 import io.github.jettyuwsgi.uwsgi.internal.AcceptedConnections;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -50,19 +48,6 @@ public class UwsgiServerConnector extends ServerConnector
             super.accept(acceptorID);
             return;
         }
-        if (!(getTransport() instanceof ServerSocketChannel server) || !server.isOpen())
-            return;
-        SocketChannel channel = server.accept();
-        try
-        {
-            channel.configureBlocking(false);
-            configure(channel.socket());
-        }
-        catch (IOException x)
-        {
-            channel.close();
-            throw x;
-        }
-        accepted.serve(channel);
+        accepted.accept(getTransport(), channel -> configure(channel.socket()));
     }
 }

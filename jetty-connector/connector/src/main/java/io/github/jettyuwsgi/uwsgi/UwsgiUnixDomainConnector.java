@@ -126,20 +126,7 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
             super.accept(acceptorID);
             return;
         }
-        if (!(getTransport() instanceof ServerSocketChannel server) || !server.isOpen())
-            return;
-        SocketChannel channel = server.accept();
-        try
-        {
-            channel.configureBlocking(false);
-            configure(channel);
-        }
-        catch (IOException x)
-        {
-            channel.close();
-            throw x;
-        }
-        accepted.serve(channel);
+        accepted.accept(getTransport(), this::configure);
     }
 
     @Override

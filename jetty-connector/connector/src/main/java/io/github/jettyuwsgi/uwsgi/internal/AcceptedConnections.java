@@ -1,5 +1,7 @@
 package io.github.jettyuwsgi.uwsgi.internal;
 
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -73,6 +75,42 @@ public final class AcceptedConnections
         selectors = new ManagedSelector[0];
         // what the selector manager would tell of each accepted socket (connection limits, accept counters)
         acceptListeners = List.copyOf(connector.getBeans(SelectorManager.AcceptListener.class));
+    }
+
+    /**
+     * How a connector sets up a socket it accepted (buffer sizes, no-delay...), as its own {@code configure} does.
+     */
+    @FunctionalInterface
+    public interface SocketSetup
+    {
+        void configure(SocketChannel channel) throws IOException;
+    }
+
+    /**
+     * One turn of a uwsgi connector's acceptor: accepts a connection on the listening channel, sets it up as the
+     * connector would, and hands it to {@link #serve(SocketChannel)}. Both connectors call it from their
+     * {@code accept(int)}, since their Jetty superclasses share no place to put it.
+     *
+     * @param transport the connector's listening channel; nothing is done once it is closed
+     * @param setup the connector's own socket set-up
+     * @throws IOException if the accept or the set-up fails (the accepted channel is closed)
+     */
+    public void accept(Object transport, SocketSetup setup) throws IOException
+    {
+        if (!(transport instanceof ServerSocketChannel server) || !server.isOpen())
+            return;
+        SocketChannel channel = server.accept();
+        try
+        {
+            channel.configureBlocking(false);
+            setup.configure(channel);
+        }
+        catch (IOException x)
+        {
+            channel.close();
+            throw x;
+        }
+        serve(channel);
     }
 
     private ManagedSelector nextSelector()
