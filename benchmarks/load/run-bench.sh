@@ -73,37 +73,9 @@ if [ "$BUILD" = 1 ]; then
 fi
 [ -f "$DIST/jetty-uwsgi-launcher.jar" ] || { echo "run-bench: $DIST/jetty-uwsgi-launcher.jar missing (expected: built by maven; drop --no-build)" >&2; exit 1; }
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/jetty-uwsgi-bench.XXXXXX")"
-# nginx's worker runs as another user when started by root: it must reach the sockets in here
-chmod 755 "$WORK"
-PIDS=()
-cleanup()
-{
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port()
-{
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_for()
-{
-  local what="$1" check="$2" pid="$3" log="$4"
-  for _ in $(seq 1 1800); do
-    eval "$check" && return 0
-    kill -0 "$pid" 2>/dev/null || { echo "run-bench: $what exited while starting:" >&2; tail -20 "$log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "run-bench: $what not up after 180 s:" >&2; tail -20 "$log" >&2; exit 1
-}
+SCRIPT=run-bench
+source "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
+start_work bench
 
 # ---- the applications ----
 
