@@ -145,7 +145,8 @@ public final class SessionStores
         }
         if (!Files.isWritable(directory))
             throw new SessionStoreException(List.of(SessionStoreSettings.STORE + ": file:" + settings.target() + ": directory not writable (expected: a directory this user can write)"));
-        FileSessionDataStoreFactory factory = new FileSessionDataStoreFactory();
+        // Jetty's own file store knows only the files it saw at start and wrote itself: not a shared directory
+        FileSessionDataStoreFactory factory = new SharedFileSessionDataStore.Factory();
         factory.setStoreDir(directory.toFile());
         factory.setDeleteUnrestorableFiles(true);
         return factory;
