@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@code session-store = file:DIR} shared by several servers, as instances of a fleet on one host (or one shared
- * file system) share it: real ee10 contexts and real HTTP, a client going from one server to the other with its cookie.
+ * file system) share it: real ee10 contexts and real HTTP, a client going from one server to the other with its cookie,
+ * through {@link SharedFileSessionDataStore} and {@link GuardedSessionCache} without a cache.
  */
 public class SharedFileSessionDataStoreTest
 {
@@ -73,7 +75,12 @@ public class SharedFileSessionDataStoreTest
 
     private static String count(HttpClient client, Server server) throws IOException, InterruptedException
     {
-        URI uri = URI.create("http://127.0.0.1:" + ((ServerConnector)server.getConnectors()[0]).getLocalPort() + "/counter/count");
+        return count(client, server, "");
+    }
+
+    private static String count(HttpClient client, Server server, String query) throws IOException, InterruptedException
+    {
+        URI uri = URI.create("http://127.0.0.1:" + ((ServerConnector)server.getConnectors()[0]).getLocalPort() + "/counter/count" + query);
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
@@ -81,8 +88,13 @@ public class SharedFileSessionDataStoreTest
 
     private static HttpClient newClient()
     {
+        return newClient(new CookieManager());
+    }
+
+    private static HttpClient newClient(CookieManager cookies)
+    {
         // one cookie jar for every server: cookies belong to the host, not to the port, as behind one frontend
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @Test
@@ -121,6 +133,27 @@ public class SharedFileSessionDataStoreTest
     }
 
     /**
+     * A request whose response has been sent but which has not ended yet keeps its session entered in the cache; the
+     * client's next request, to another server, and the one after, back to the first server, must count on from what
+     * the other server wrote, not from the copy still held by the ending request.
+     */
+    @Test
+    public void aRequestStillEndingDoesNotLendItsOlderCopyOfTheSession() throws Exception
+    {
+        Server a = startServer("/run/app/a.sock");
+        Server b = startServer("/run/app/b.sock");
+        CookieManager cookies = new CookieManager();
+        HttpClient client = newClient(cookies);
+        assertEquals("count=1", count(client, a));
+        // answered at once, then the request goes on for 3 s on a; the next requests to a come on another connection,
+        // as a router's do, so that a reads them at once
+        assertEquals("count=2", count(newClient(cookies), a, "?linger=3000"));
+        assertEquals("count=3", count(client, b));
+        assertEquals("count=4", count(client, a));
+        assertEquals("count=5", count(client, b));
+    }
+
+    /**
      * @return for each session, how many files it has
      */
     private List<Long> sessionFiles() throws IOException
@@ -146,7 +179,23 @@ public class SharedFileSessionDataStoreTest
             int next = count == null ? 1 : count + 1;
             session.setAttribute("count", next);
             response.setContentType("text/plain");
-            response.getWriter().print("count=" + next);
+            byte[] body = ("count=" + next).getBytes(StandardCharsets.US_ASCII);
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+            String linger = request.getParameter("linger");
+            if (linger != null)
+            {
+                // the whole response is sent: the client has its answer while this request has not ended
+                response.flushBuffer();
+                try
+                {
+                    Thread.sleep(Long.parseLong(linger));
+                }
+                catch (InterruptedException x)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }
