@@ -17,6 +17,10 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -28,6 +32,7 @@ import org.eclipse.jetty.session.HouseKeeper;
 import org.eclipse.jetty.session.JDBCSessionDataStore;
 import org.eclipse.jetty.session.JDBCSessionDataStoreFactory;
 import org.eclipse.jetty.session.SessionCache;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +50,11 @@ import org.slf4j.LoggerFactory;
 public final class SessionStores
 {
     private static final Logger LOG = LoggerFactory.getLogger(SessionStores.class);
+
+    /** The most connections one instance holds to the session database. */
+    static final int POOL_SIZE = 10;
+    /** The longest a request waits for a connection to the session database before it is answered 503. */
+    static final long POOL_WAIT_MILLIS = 2000;
 
     private final SessionStoreSettings settings;
 
@@ -104,7 +114,7 @@ public final class SessionStores
             return;
         }
 
-        AbstractSessionDataStoreFactory storeFactory = settings.kind().equals("file") ? newFileStore() : newJdbcStore();
+        AbstractSessionDataStoreFactory storeFactory = settings.kind().equals("file") ? newFileStore() : newJdbcStore(server);
         // flush on commit: the cache writes a session before the response when it is due (GuardedSessionCache), so the
         // store must never write an unchanged one at the end of the request, after another instance may have served
         // the next. On exit: always, or when changed and now and then so that the other instances see it in use.
@@ -152,20 +162,56 @@ public final class SessionStores
         return factory;
     }
 
-    private JDBCSessionDataStoreFactory newJdbcStore() throws SessionStoreException
+    private JDBCSessionDataStoreFactory newJdbcStore(Server server) throws SessionStoreException
     {
         DriverDataSource dataSource = new DriverDataSource(loadDriver(), settings.target());
-        DatabaseAdaptor adaptor = new DatabaseAdaptor();
-        adaptor.setDatasource(dataSource);
         JDBCSessionDataStore.SessionTableSchema schema = new JDBCSessionDataStore.SessionTableSchema();
         schema.setTableName(settings.table());
         if (settings.schema() != null)
             schema.setSchemaName(settings.schema());
-        createTable(adaptor, schema);
+        // straight through the driver: a database that is not there fails here at once, with the driver's own message
+        createTable(adaptor(dataSource), schema);
+        HikariDataSource pool = pool(dataSource);
+        server.addEventListener(new LifeCycle.Listener()
+        {
+            @Override
+            public void lifeCycleStopped(LifeCycle event)
+            {
+                pool.close();
+            }
+        });
         JDBCSessionDataStoreFactory factory = new JDBCSessionDataStoreFactory();
-        factory.setDatabaseAdaptor(adaptor);
+        factory.setDatabaseAdaptor(adaptor(pool));
         factory.setSessionTableSchema(schema);
         return factory;
+    }
+
+    private static DatabaseAdaptor adaptor(DataSource dataSource)
+    {
+        DatabaseAdaptor adaptor = new DatabaseAdaptor();
+        adaptor.setDatasource(dataSource);
+        return adaptor;
+    }
+
+    /**
+     * The connections of the sessions: Jetty's store takes one for every load and every write, and opening one costs
+     * far more than the query (PostgreSQL starts a process for each). The pool fills on demand, checks a connection
+     * idle for a while before lending it and drops one that failed with a connection error, so after a database
+     * restart the requests get fresh connections; while the database is down, a request waits at most
+     * {@link #POOL_WAIT_MILLIS} for one and is then answered 503.
+     */
+    private HikariDataSource pool(DataSource dataSource)
+    {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sessions");
+        config.setDataSource(dataSource);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(POOL_WAIT_MILLIS);
+        config.setValidationTimeout(POOL_WAIT_MILLIS / 2);
+        // the table was made just now: the pool itself needs no connection to start
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
     }
 
     /**
