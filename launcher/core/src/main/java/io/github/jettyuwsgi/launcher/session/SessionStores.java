@@ -54,7 +54,9 @@ public final class SessionStores
     /** The most connections one instance holds to the session database. */
     static final int POOL_SIZE = 10;
     /** The longest a request waits for a connection to the session database before it is answered 503. */
-    static final long POOL_WAIT_MILLIS = 2000;
+    static final long POOL_WAIT_MILLIS = 5000;
+    /** The longest the pool waits for its first connection at start. */
+    static final long POOL_START_MILLIS = 60_000;
 
     private final SessionStoreSettings settings;
 
@@ -171,7 +173,16 @@ public final class SessionStores
             schema.setSchemaName(settings.schema());
         // straight through the driver: a database that is not there fails here at once, with the driver's own message
         createTable(adaptor(dataSource), schema);
-        HikariDataSource pool = pool(dataSource);
+        HikariDataSource pool;
+        try
+        {
+            pool = pool(dataSource);
+        }
+        catch (RuntimeException x)
+        {
+            throw new SessionStoreException(SessionStoreSettings.STORE + ": " + settings.describe() + ": cannot use the database: " + describe(x) +
+                " (expected: a database that is up and reachable)", x);
+        }
         server.addEventListener(new LifeCycle.Listener()
         {
             @Override
@@ -198,7 +209,7 @@ public final class SessionStores
      * far more than the query (PostgreSQL starts a process for each). The pool fills on demand, checks a connection
      * idle for a while before lending it and drops one that failed with a connection error, so after a database
      * restart the requests get fresh connections; while the database is down, a request waits at most
-     * {@link #POOL_WAIT_MILLIS} for one and is then answered 503.
+     * {@link #POOL_WAIT_MILLIS} for one and is then answered 503. The first connection is opened at once.
      */
     private HikariDataSource pool(DataSource dataSource)
     {
@@ -209,8 +220,9 @@ public final class SessionStores
         config.setMinimumIdle(0);
         config.setConnectionTimeout(POOL_WAIT_MILLIS);
         config.setValidationTimeout(POOL_WAIT_MILLIS / 2);
-        // the table was made just now: the pool itself needs no connection to start
-        config.setInitializationFailTimeout(-1);
+        // the database answered a moment ago: the first connection is made now, however long a busy machine takes,
+        // so that the contexts' stores, which read the database's metadata when they start, find it in the pool
+        config.setInitializationFailTimeout(POOL_START_MILLIS);
         return new HikariDataSource(config);
     }
 
