@@ -106,7 +106,8 @@ public class JettyHomeFleetIT
             {
                 assertTrue(rows.next());
                 assertEquals(1, rows.getInt(1), "sessions in " + TABLE);
-                assertEquals("/counter", rows.getString(2));
+                // Jetty's canonical context path
+                assertEquals("_counter", rows.getString(2));
             }
         }
         finally

@@ -64,7 +64,10 @@ public class UwsgiRouterFleetIT
     @Test
     public void aFileStoreOnASharedDirectoryCountsOneToThirtyOverThreeSubscribedInstances() throws Exception
     {
-        Path shared = Files.createDirectories(ItSettings.fromSystemProperties().workDir().resolve("router-fleet-file").resolve("sessions"));
+        Path workDir = ItSettings.fromSystemProperties().workDir().resolve("router-fleet-file");
+        // no session files of an earlier run
+        NginxProcess.deleteRecursively(workDir);
+        Path shared = Files.createDirectories(workDir.resolve("sessions"));
         try (RouterFleet fleet = RouterFleet.start("router-fleet-file", List.of("--session-store", "file:" + shared)))
         {
             assertCountsOneToThirtyOnEveryInstance(fleet);
