@@ -10,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -88,12 +86,12 @@ class JettyHomeModuleIT
         socket = socketDirectory(workDir).resolve("uwsgi.sock");
 
         // The steps of docs/jetty-module.md, in order.
-        untar(archive, base, workDir.resolve("tar.log"));
+        JettyHomeProcess.untar(archive, base, workDir.resolve("tar.log"));
         addModulesOutput = JettyHomeProcess.run(home, base, workDir.resolve("add-modules.log"), START_TIMEOUT, "--add-modules=" + String.join(",", MODULES));
         int[] ports = FreePorts.allocate(3);
         uwsgiPort = ports[0];
-        appendLines(base.resolve("start.d/uwsgi.ini"), "jetty.uwsgi.port=" + uwsgiPort, "jetty.uwsgi.bufferSize=" + BUFFER_SIZE);
-        appendLines(base.resolve("start.d/uwsgi-unixdomain.ini"), "jetty.uwsgi.path=" + socket);
+        JettyHomeProcess.appendLines(base.resolve("start.d/uwsgi.ini"), "jetty.uwsgi.port=" + uwsgiPort, "jetty.uwsgi.bufferSize=" + BUFFER_SIZE);
+        JettyHomeProcess.appendLines(base.resolve("start.d/uwsgi-unixdomain.ini"), "jetty.uwsgi.path=" + socket);
         Path echoWar = settings.echoWar();
         for (Map.Entry<String, String> webapp : WEBAPPS.entrySet())
         {
@@ -367,48 +365,6 @@ class JettyHomeModuleIT
         }
         assertEquals(1, jars.size(), () -> "jars in " + directory + ": " + jars + " (expected: the connector jar of the archive)");
         return jars.get(0);
-    }
-
-    /**
-     * Unpacks the archive with the system's tar, the way docs/jetty-module.md tells users to.
-     */
-    private static void untar(Path archive, Path directory, Path log)
-    {
-        try
-        {
-            Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", directory.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-            if (!tar.waitFor(60, TimeUnit.SECONDS) || tar.exitValue() != 0)
-            {
-                tar.destroyForcibly();
-                throw new IllegalStateException("tar -xzf " + archive + " failed (expected: exit status 0)\n" + ManagedProcess.describeFile("tar output", log));
-            }
-        }
-        catch (IOException x)
-        {
-            throw new UncheckedIOException("cannot run tar", x);
-        }
-        catch (InterruptedException x)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", x);
-        }
-    }
-
-    private static void appendLines(Path ini, String... lines)
-    {
-        if (!Files.isRegularFile(ini))
-            throw new IllegalStateException(ini + " does not exist (expected: written by --add-modules from the module's [ini-template])");
-        try
-        {
-            Files.writeString(ini, "\n" + String.join("\n", lines) + "\n", StandardOpenOption.APPEND);
-        }
-        catch (IOException x)
-        {
-            throw new UncheckedIOException(x);
-        }
     }
 
     private static Path directoryProperty(String property, String producedBy)

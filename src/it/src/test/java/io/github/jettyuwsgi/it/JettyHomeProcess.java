@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,48 @@ public final class JettyHomeProcess extends ManagedProcess
     {
         ProcessHandle.of(pid()).ifPresent(ProcessHandle::destroy);
         return waitFor(grace);
+    }
+
+    /**
+     * Unpacks the archive with the system's tar, the way docs/jetty-module.md tells users to.
+     */
+    static void untar(Path archive, Path directory, Path log)
+    {
+        try
+        {
+            Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", directory.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+            if (!tar.waitFor(60, TimeUnit.SECONDS) || tar.exitValue() != 0)
+            {
+                tar.destroyForcibly();
+                throw new IllegalStateException("tar -xzf " + archive + " failed (expected: exit status 0)\n" + ManagedProcess.describeFile("tar output", log));
+            }
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException("cannot run tar", x);
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", x);
+        }
+    }
+
+    static void appendLines(Path ini, String... lines)
+    {
+        if (!Files.isRegularFile(ini))
+            throw new IllegalStateException(ini + " does not exist (expected: written by --add-modules from the module's [ini-template])");
+        try
+        {
+            Files.writeString(ini, "\n" + String.join("\n", lines) + "\n", StandardOpenOption.APPEND);
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException(x);
+        }
     }
 
     private static List<String> command(Path home, List<String> arguments)

@@ -10,8 +10,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The connections of the JDBC session store: one JDBC URL opened with one driver, which {@link SessionStores} loaded
- * from the driver's own class loader. Jetty's {@code DatabaseAdaptor} would go through {@code DriverManager}, which
+ * Where the JDBC session store's connection pool (and the table check at start) gets its connections: one JDBC URL
+ * opened with one driver, which {@link SessionStores} loaded from the driver's own class loader. Jetty's {@code DatabaseAdaptor} would go through {@code DriverManager}, which
  * refuses a driver its caller's class loader cannot see; a data source asks the driver directly.
  */
 final class DriverDataSource implements DataSource

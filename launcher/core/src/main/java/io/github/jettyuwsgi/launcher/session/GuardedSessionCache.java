@@ -11,6 +11,7 @@ import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionCache;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.SessionManager;
+import org.eclipse.jetty.util.thread.AutoLock;
 
 /**
  * Jetty's {@link DefaultSessionCache} for a file or JDBC store, which tells the request's {@link RequestSessions}
@@ -24,6 +25,11 @@ import org.eclipse.jetty.session.SessionManager;
  * end of the request, as Jetty does by default, could land after the client's next request has been served by
  * another instance, and put back the older session over the newer one.</p>
  *
+ * <p>Without a cache ({@code session-cache = none}) a session leaves the cache as soon as it is written, not when its
+ * request ends: Jetty keeps it until then and serves the same copy to the next request for it, which on a busy
+ * instance can arrive after another instance wrote a newer session (the client got its answer already), and would
+ * then count from the older one.</p>
+ *
  * <p>A session that could not be written is dropped from the cache, and what the failed request changed in it is
  * never written later: the client got a 503 for that request, so the store keeps the session as it was before it,
  * and the next request reads it from there.</p>
@@ -32,6 +38,8 @@ final class GuardedSessionCache extends DefaultSessionCache
 {
     /** sessions whose write failed in a request that has not ended yet */
     private final Set<ManagedSession> failed = ConcurrentHashMap.newKeySet();
+    /** sessions written at their response's commit and taken out of the cache, whose request has not ended yet */
+    private final Set<ManagedSession> detached = ConcurrentHashMap.newKeySet();
 
     private final ConcurrentMap<String, ManagedSession> sessions;
 
@@ -82,12 +90,14 @@ final class GuardedSessionCache extends DefaultSessionCache
             evict(session);
             throw x;
         }
-        // No cache (evict on exit): the session leaves the cache once written, not when its request ends. The client
-        // has its answer from here on and may already be sending its next request, which another instance can serve
-        // and change; a request that then comes back here before this one has ended must read the store, not the
-        // copy this request still holds.
-        if (session != null && isFlushOnResponseCommit() && getEvictionPolicy() == EVICT_ON_SESSION_EXIT && doGet(session.getId()) == session)
-            doDelete(session.getId());
+        if (session != null && isFlushOnResponseCommit() && getEvictionPolicy() == EVICT_ON_SESSION_EXIT)
+        {
+            // the store has the session now. Its request may take a while yet to end (Jetty leaves a session in the
+            // cache until the last request that entered it has ended), and the client's next request can reach this
+            // instance before that, after another instance wrote a newer session: it must read the store, not this copy
+            sessions.remove(session.getId(), session);
+            detached.add(session);
+        }
     }
 
     @Override
@@ -96,6 +106,22 @@ final class GuardedSessionCache extends DefaultSessionCache
         // the request got a 503: what it changed must not reach the store when the store is back
         if (failed.remove(session))
             return;
+        if (detached.contains(session))
+        {
+            // no longer this cache's: Jetty's release would take the newer copy of another request out of the cache,
+            // or put this one back. What the requests changed after their responses were committed is still written.
+            try (AutoLock lock = session.lock())
+            {
+                session.release();
+                if (session.getRequests() > 0)
+                    return;
+                detached.remove(session);
+                session.setResident(false);
+                if (session.isValid() && session.getSessionData().isDirty())
+                    getSessionDataStore().store(session.getId(), session.getSessionData());
+            }
+            return;
+        }
         try
         {
             super.release(session);

@@ -17,6 +17,10 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -28,6 +32,7 @@ import org.eclipse.jetty.session.HouseKeeper;
 import org.eclipse.jetty.session.JDBCSessionDataStore;
 import org.eclipse.jetty.session.JDBCSessionDataStoreFactory;
 import org.eclipse.jetty.session.SessionCache;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +50,13 @@ import org.slf4j.LoggerFactory;
 public final class SessionStores
 {
     private static final Logger LOG = LoggerFactory.getLogger(SessionStores.class);
+
+    /** The most connections one instance holds to the session database. */
+    static final int POOL_SIZE = 10;
+    /** The longest a request waits for a connection to the session database before it is answered 503. */
+    static final long POOL_WAIT_MILLIS = 5000;
+    /** The longest the pool waits for its first connection at start. */
+    static final long POOL_START_MILLIS = 60_000;
 
     private final SessionStoreSettings settings;
 
@@ -104,7 +116,7 @@ public final class SessionStores
             return;
         }
 
-        AbstractSessionDataStoreFactory storeFactory = settings.kind().equals("file") ? newFileStore() : newJdbcStore();
+        AbstractSessionDataStoreFactory storeFactory = settings.kind().equals("file") ? newFileStore() : newJdbcStore(server);
         // flush on commit: the cache writes a session before the response when it is due (GuardedSessionCache), so the
         // store must never write an unchanged one at the end of the request, after another instance may have served
         // the next. On exit: always, or when changed and now and then so that the other instances see it in use.
@@ -145,26 +157,73 @@ public final class SessionStores
         }
         if (!Files.isWritable(directory))
             throw new SessionStoreException(List.of(SessionStoreSettings.STORE + ": file:" + settings.target() + ": directory not writable (expected: a directory this user can write)"));
-        FileSessionDataStoreFactory factory = new FileSessionDataStoreFactory();
+        // Jetty's own file store knows only the files it saw at start and wrote itself: not a shared directory
+        FileSessionDataStoreFactory factory = new SharedFileSessionDataStore.Factory();
         factory.setStoreDir(directory.toFile());
         factory.setDeleteUnrestorableFiles(true);
         return factory;
     }
 
-    private JDBCSessionDataStoreFactory newJdbcStore() throws SessionStoreException
+    private JDBCSessionDataStoreFactory newJdbcStore(Server server) throws SessionStoreException
     {
         DriverDataSource dataSource = new DriverDataSource(loadDriver(), settings.target());
-        DatabaseAdaptor adaptor = new DatabaseAdaptor();
-        adaptor.setDatasource(dataSource);
         JDBCSessionDataStore.SessionTableSchema schema = new JDBCSessionDataStore.SessionTableSchema();
         schema.setTableName(settings.table());
         if (settings.schema() != null)
             schema.setSchemaName(settings.schema());
-        createTable(adaptor, schema);
+        // straight through the driver: a database that is not there fails here at once, with the driver's own message
+        createTable(adaptor(dataSource), schema);
+        HikariDataSource pool;
+        try
+        {
+            pool = pool(dataSource);
+        }
+        catch (RuntimeException x)
+        {
+            throw new SessionStoreException(SessionStoreSettings.STORE + ": " + settings.describe() + ": cannot use the database: " + describe(x) +
+                " (expected: a database that is up and reachable)", x);
+        }
+        server.addEventListener(new LifeCycle.Listener()
+        {
+            @Override
+            public void lifeCycleStopped(LifeCycle event)
+            {
+                pool.close();
+            }
+        });
         JDBCSessionDataStoreFactory factory = new JDBCSessionDataStoreFactory();
-        factory.setDatabaseAdaptor(adaptor);
+        factory.setDatabaseAdaptor(adaptor(pool));
         factory.setSessionTableSchema(schema);
         return factory;
+    }
+
+    private static DatabaseAdaptor adaptor(DataSource dataSource)
+    {
+        DatabaseAdaptor adaptor = new DatabaseAdaptor();
+        adaptor.setDatasource(dataSource);
+        return adaptor;
+    }
+
+    /**
+     * The connections of the sessions: Jetty's store takes one for every load and every write, and opening one costs
+     * far more than the query (PostgreSQL starts a process for each). The pool fills on demand, checks a connection
+     * idle for a while before lending it and drops one that failed with a connection error, so after a database
+     * restart the requests get fresh connections; while the database is down, a request waits at most
+     * {@link #POOL_WAIT_MILLIS} for one and is then answered 503. The first connection is opened at once.
+     */
+    private HikariDataSource pool(DataSource dataSource)
+    {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sessions");
+        config.setDataSource(dataSource);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(POOL_WAIT_MILLIS);
+        config.setValidationTimeout(POOL_WAIT_MILLIS / 2);
+        // the database answered a moment ago: the first connection is made now, however long a busy machine takes,
+        // so that the contexts' stores, which read the database's metadata when they start, find it in the pool
+        config.setInitializationFailTimeout(POOL_START_MILLIS);
+        return new HikariDataSource(config);
     }
 
     /**
