@@ -132,6 +132,12 @@ public class UwsgiRequestMappingFuzzTest
         byte[] target = rawRequestUri(vars);
         if (method == null || target == null)
             return;
+        // two different REQUEST_URI vars: refused for the conflict, which no request line can have
+        for (int i = 0; i < vars.size(); i++)
+        {
+            if (vars.name(i).equals("REQUEST_URI") && !vars.value(i).equals(vars.get("REQUEST_URI")))
+                return;
+        }
         for (byte b : target)
         {
             if ((b & 0xFF) <= ' ' || b == 0x7F)
