@@ -100,7 +100,7 @@ public class UwsgiRequestMappingFuzzTest
         HttpURI parsedUri;
         try
         {
-            parsedUri = HttpURI.build(parsed.method, parsed.target);
+            parsedUri = targetAsHttpConnectionReadsIt(parsed);
         }
         catch (IllegalArgumentException x)
         {
@@ -153,7 +153,7 @@ public class UwsgiRequestMappingFuzzTest
         HttpURI uri;
         try
         {
-            uri = HttpURI.build(parsed.method, parsed.target);
+            uri = targetAsHttpConnectionReadsIt(parsed);
         }
         catch (IllegalArgumentException x)
         {
@@ -164,6 +164,15 @@ public class UwsgiRequestMappingFuzzTest
         if (path == null || !path.startsWith("/") && !HttpMethod.OPTIONS.is(parsed.method) && !HttpMethod.PRI.is(parsed.method))
             return;
         fail("the mapping refused a target Jetty's HTTP connection accepts (" + refusal.getMessage() + "):\n" + head.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    /** The parsed target as Jetty's HTTP/1 connection makes it a URI: an absolute-form target without a path has "/". */
+    private static HttpURI targetAsHttpConnectionReadsIt(Parsed parsed)
+    {
+        HttpURI.Mutable uri = HttpURI.build(parsed.method, parsed.target);
+        if ((uri.getPath() == null || uri.getPath().isEmpty()) && uri.getScheme() != null && uri.hasAuthority())
+            uri.path("/");
+        return uri;
     }
 
     /** The {@code REQUEST_URI} bytes, as the client sent them in its request line (the frontend passes them raw). */
