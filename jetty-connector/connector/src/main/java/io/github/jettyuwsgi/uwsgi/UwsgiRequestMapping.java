@@ -225,7 +225,8 @@ public final class UwsgiRequestMapping
     {
         try
         {
-            return new HostPortHttpField(value);
+            // Jetty's HTTP parser takes a Host it has cached ("localhost") whatever the case sent, as for other fields
+            return new HostPortHttpField(field(HttpHeader.HOST, value).getValue());
         }
         catch (RuntimeException x) // HostPort throws IllegalArgumentException or HttpException.RuntimeException
         {
