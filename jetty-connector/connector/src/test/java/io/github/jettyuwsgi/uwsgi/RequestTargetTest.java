@@ -122,6 +122,16 @@ public class RequestTargetTest
     }
 
     @Test
+    public void testTwoHostsAreABadRequestAsOverHttp() throws Exception
+    {
+        HttpTester.Response overHttp = exchange(http, "GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        HttpTester.Response overUwsgi = exchange(uwsgi, RawFrontend.packet(UwsgiVars.of("REQUEST_METHOD", "GET",
+            "REQUEST_URI", "/", "HTTP_HOST", "a.example", "HTTP_HOST", "b.example")));
+        assertEquals(400, overHttp.getStatus(), overHttp.toString());
+        assertEquals(400, overUwsgi.getStatus(), overUwsgi.toString() + overUwsgi.getContent());
+    }
+
+    @Test
     public void testViolationsOfAnAbsoluteFormTargetStay()
     {
         HttpURI uri = map("REQUEST_METHOD", "GET", "REQUEST_URI", "http://user@evil.example/p?q#f", "HTTP_HOST", "good.example").metaData().getHttpURI();

@@ -93,6 +93,10 @@ public class UwsgiRequestMappingFuzzTest
             // The uwsgi hop carries SERVER_NAME in place of Host, and Jetty's HttpChannel needs none: not a defect.
             if (parsed.failure.getReason() != null && parsed.failure.getReason().contains("No Host") && mapped.getHttpFields().get("Host") == null)
                 return;
+            // Two Host vars: both fields are passed on, and Jetty's request handling answers 400 for them by its
+            // HttpCompliance, as over HTTP (RequestTargetTest)
+            if (parsed.failure.getReason() != null && parsed.failure.getReason().contains("Duplicate Host") && mapped.getHttpFields().getValuesList("Host").size() > 1)
+                return;
             fail("vars " + vars + " mapped to a request Jetty's HTTP parser rejects (" + parsed.failure.getCode() + " " + parsed.failure.getReason() + "):\n" + head);
         }
         assertEquals(mapped.getMethod(), parsed.method, head);
