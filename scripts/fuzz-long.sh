@@ -3,12 +3,15 @@
 # with its heap after GC sampled every minute (the old generation after a full GC). New crash inputs land in the target's ...FuzzTestInputs/ resource
 # directory, ready to commit with their fix; the corpus Jazzer grows stays in <module>/.cifuzz-corpus (ignored).
 #   nice -n 19 bash scripts/fuzz-long.sh UwsgiParserFuzzTest [RUNS]
+# FUZZ_MAX_TIME=SECONDS stops the run earlier (libFuzzer's -max_total_time; 0, the default, means no limit), still with
+# its final statistics, for a run that must end by a given time.
 # The last lines of libFuzzer's output ("Done N runs", stat::number_of_executed_units) give the inputs run; the heap
 # samples go to <module>/target/fuzz-heap-<target>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: fuzz-long.sh TARGET [RUNS]}
 runs=${2:-10000000}
+max_time=${FUZZ_MAX_TIME:-0}
 case "$target" in
   UwsgiParserFuzzTest|UwsgiRequestMappingFuzzTest|ChunkedBodyDecoderFuzzTest) module=jetty-connector/connector ;;
   UwsgiConfigFuzzTest) module=config ;;
@@ -22,7 +25,7 @@ mkdir -p "$module/target"
 # libFuzzer takes the last value of a flag: these come after the test's own maxDuration.
 mvn -B -ntp -Pfuzz -pl "$module" -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false -Dfuzz.test="$target" -Dfuzz.timeout=24h \
-  -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-runs="$runs" -Djazzer.internal.arg.2=-max_total_time=0 \
+  -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-runs="$runs" -Djazzer.internal.arg.2=-max_total_time="$max_time" \
   -Djazzer.internal.arg.3=-print_final_stats=1 &
 maven=$!
 (

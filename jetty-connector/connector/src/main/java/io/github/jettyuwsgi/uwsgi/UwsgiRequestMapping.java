@@ -1,7 +1,6 @@
 package io.github.jettyuwsgi.uwsgi;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
@@ -24,7 +23,6 @@ import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.NanoTime;
 import org.eclipse.jetty.util.StringUtil;
-import org.eclipse.jetty.util.URIUtil;
 
 /**
  * The one mapping from uwsgi/CGI vars to the HTTP request a frontend received; pure, so it is tested on its own and reused
@@ -34,7 +32,8 @@ import org.eclipse.jetty.util.URIUtil;
  * <ul>
  * <li>method from {@code REQUEST_METHOD}; the URI from the raw {@code REQUEST_URI} (nginx's {@code PATH_INFO} is already
  * decoded, so {@code %2F} and {@code /} could no longer be told apart), else {@code SCRIPT_NAME + PATH_INFO} re-encoded,
- * plus {@code QUERY_STRING};</li>
+ * plus {@code QUERY_STRING}; read as Jetty's HTTP connection reads a request line's target
+ * ({@link RequestTarget}), so Jetty's URI compliance judges it as for HTTP;</li>
  * <li>secure when {@code UWSGI_SCHEME} or {@code wsgi.url_scheme} says https, else when {@code HTTPS} is
  * {@code on}/{@code 1}/{@code true} ({@code off} is not secure), else when {@code REQUEST_SCHEME} says https;</li>
  * <li>the authority is the client's {@code HTTP_HOST} exactly as sent, so server name and port derive from it as over
@@ -97,21 +96,7 @@ public final class UwsgiRequestMapping
         HttpScheme scheme = secure ? HttpScheme.HTTPS : HttpScheme.HTTP;
         HostPortHttpField authority = authority(cgi.httpHost, cgi.serverName, cgi.serverPort);
 
-        String pathQuery = pathQuery(cgi);
-        HttpURI uri;
-        try
-        {
-            uri = HttpURI.build()
-                .scheme(scheme)
-                .host(authority == null ? null : authority.getHost())
-                .port(authority == null ? -1 : authority.getPort())
-                .pathQuery(pathQuery)
-                .asImmutable();
-        }
-        catch (IllegalArgumentException x) // a bad %-escape: Jetty's HTTP connection answers 400 "Bad URI" for it too
-        {
-            throw new UwsgiException("request target: '" + pathQuery + "' (expected: a valid URI path and query; " + x.getMessage() + ")", x);
-        }
+        HttpURI uri = RequestTarget.of(method, cgi.requestUri, cgi.scriptName, cgi.pathInfo, cgi.queryString, scheme, authority);
 
         String protocol = cgi.protocol;
         if (protocol == null || protocol.isEmpty())
@@ -240,7 +225,8 @@ public final class UwsgiRequestMapping
     {
         try
         {
-            return new HostPortHttpField(value);
+            // Jetty's HTTP parser takes a Host it has cached ("localhost") whatever the case sent, as for other fields
+            return new HostPortHttpField(field(HttpHeader.HOST, value).getValue());
         }
         catch (RuntimeException x) // HostPort throws IllegalArgumentException or HttpException.RuntimeException
         {
@@ -257,71 +243,6 @@ public final class UwsgiRequestMapping
             return -1;
         int port = StringUtil.toInt(value, 0);
         return port > 0 && port <= 0xFFFF ? port : -1;
-    }
-
-    private static String pathQuery(CgiVars cgi)
-    {
-        String requestUri = cgi.requestUri;
-        if (requestUri != null && !requestUri.isEmpty())
-        {
-            // Vars are bytes read as ISO-8859-1; a client may have sent raw UTF-8 in its request line, which Jetty's
-            // HTTP parser would read as UTF-8, so do the same.
-            requestUri = asUtf8(requestUri);
-            checkTarget("REQUEST_URI", requestUri);
-            if (requestUri.startsWith("/") || requestUri.equals("*"))
-                return requestUri;
-            // absolute-form (a request line with "http://host/path"): keep its path and query only
-            HttpURI absolute;
-            try
-            {
-                absolute = HttpURI.from(requestUri);
-            }
-            catch (IllegalArgumentException x) // a bad %-escape, as in origin-form: 400, as over Jetty's HTTP connection
-            {
-                throw new UwsgiException("REQUEST_URI: '" + requestUri + "' (expected: a valid absolute-form request target; " + x.getMessage() + ")", x);
-            }
-            String pathQuery = absolute.getPathQuery();
-            if (absolute.getScheme() == null || pathQuery == null)
-                throw new UwsgiException("REQUEST_URI: '" + requestUri + "' (expected: an origin-form or absolute-form request target)");
-            return pathQuery;
-        }
-        String scriptName = cgi.scriptName;
-        String pathInfo = cgi.pathInfo;
-        if ((scriptName == null || scriptName.isEmpty()) && (pathInfo == null || pathInfo.isEmpty()))
-            throw new UwsgiException("REQUEST_URI: missing, and no SCRIPT_NAME or PATH_INFO (expected: the request target)");
-        String path = asUtf8((scriptName == null ? "" : scriptName) + (pathInfo == null ? "" : pathInfo));
-        String encoded = URIUtil.encodePath(path.startsWith("/") ? path : "/" + path);
-        String query = cgi.queryString;
-        if (query == null || query.isEmpty())
-            return encoded;
-        query = asUtf8(query);
-        checkTarget("QUERY_STRING", query);
-        return encoded + "?" + query;
-    }
-
-    /**
-     * A request line splits at spaces and ends at CR LF: a target with a space or a control character is one Jetty's
-     * HTTP parser would have rejected, so it is rejected here too rather than passed on as a path.
-     */
-    private static void checkTarget(String name, String target)
-    {
-        for (int i = 0; i < target.length(); i++)
-        {
-            char c = target.charAt(i);
-            if (c <= ' ' || c == 0x7F)
-                throw new UwsgiException(name + ": '" + target.replaceAll("\\p{Cntrl}", "?") + "' has " + String.format("0x%02x", (int)c) +
-                    " at " + i + " (expected: no spaces or control characters)");
-        }
-    }
-
-    private static String asUtf8(String isoBytes)
-    {
-        for (int i = 0; i < isoBytes.length(); i++)
-        {
-            if (isoBytes.charAt(i) > 0x7F)
-                return new String(isoBytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-        }
-        return isoBytes;
     }
 
     private static void addHeaders(UwsgiVars vars, CgiVars cgi, BodyFraming framing, HostPortHttpField authority, HttpFields.Mutable fields)

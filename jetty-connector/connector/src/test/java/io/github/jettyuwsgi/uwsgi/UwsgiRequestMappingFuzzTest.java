@@ -19,6 +19,7 @@ import io.github.jettyuwsgi.captures.Captures;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiParser;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
@@ -33,9 +34,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Coverage-guided fuzzing of {@link UwsgiRequestMapping}, with Jetty's own {@link HttpParser} as the oracle. The input is
  * a vars block (the seeds are the captured packets' vars blocks); a block that decodes is mapped, and only
  * {@link UwsgiException} may escape. A request the mapping yields is written back as the HTTP/1.x head a client would
- * have sent for it, and that head must be one Jetty's HTTP parser accepts and reads as the same request: the same
- * method, the same target (path, canonical path, query and URI violations, so that {@code ..} segments and encoded
- * separators are judged downstream as for HTTP), and the same header fields. CR, LF or NUL in a name or a value, a
+ * have sent for it (its target the raw {@code REQUEST_URI}, as the frontend passed it on), and that head must be one
+ * Jetty's HTTP parser accepts and reads as the same request: the same method, the same target (path, canonical path,
+ * query, fragment and URI violations, so that {@code ..} segments, encoded separators, {@code \} or a fragment are
+ * judged downstream by the same {@code UriCompliance} as for HTTP), and the same header fields. A {@code REQUEST_URI} the
+ * mapping refuses must be one Jetty's HTTP connection refuses as well. CR, LF or NUL in a name or a value, a
  * method that is no token, an absolute-URI trick: any of them would make the head differ or be rejected.
  */
 public class UwsgiRequestMappingFuzzTest
@@ -61,18 +64,28 @@ public class UwsgiRequestMappingFuzzTest
     public void map(byte[] varsBlock)
     {
         UwsgiVars vars;
-        UwsgiRequest request;
         try
         {
             vars = UwsgiParser.decodeVars(varsBlock, 0, varsBlock.length);
+        }
+        catch (UwsgiException x)
+        {
+            return; // the parser's 400
+        }
+        UwsgiRequest request;
+        try
+        {
             request = UwsgiRequestMapping.map(vars, PEER);
         }
         catch (UwsgiException x)
         {
-            return; // answered 400
+            // answered 400: for a target refused as such, Jetty's HTTP connection refuses the same target
+            if (x.getMessage().startsWith("REQUEST_URI: '"))
+                assertJettyRejectsTarget(vars, x);
+            return;
         }
         MetaData.Request mapped = request.metaData();
-        byte[] bytes = head(mapped);
+        byte[] bytes = head(mapped, rawRequestUri(vars));
         String head = new String(bytes, StandardCharsets.ISO_8859_1);
         Parsed parsed = Parsed.of(bytes);
         if (parsed.failure != null)
@@ -80,14 +93,28 @@ public class UwsgiRequestMappingFuzzTest
             // The uwsgi hop carries SERVER_NAME in place of Host, and Jetty's HttpChannel needs none: not a defect.
             if (parsed.failure.getReason() != null && parsed.failure.getReason().contains("No Host") && mapped.getHttpFields().get("Host") == null)
                 return;
+            // Two Host vars: both fields are passed on, and Jetty's request handling answers 400 for them by its
+            // HttpCompliance, as over HTTP (RequestTargetTest)
+            if (parsed.failure.getReason() != null && parsed.failure.getReason().contains("Duplicate Host") && mapped.getHttpFields().getValuesList("Host").size() > 1)
+                return;
             fail("vars " + vars + " mapped to a request Jetty's HTTP parser rejects (" + parsed.failure.getCode() + " " + parsed.failure.getReason() + "):\n" + head);
         }
         assertEquals(mapped.getMethod(), parsed.method, head);
         HttpURI mappedUri = mapped.getHttpURI();
-        HttpURI parsedUri = HttpURI.build(parsed.method, parsed.target);
+        HttpURI parsedUri;
+        try
+        {
+            parsedUri = targetAsHttpConnectionReadsIt(parsed);
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new AssertionError("vars " + vars + " mapped to a request whose target Jetty's HTTP connection cannot parse (" + x + "):\n" + head, x);
+        }
         assertEquals(mappedUri.getPath(), parsedUri.getPath(), head);
         assertEquals(mappedUri.getCanonicalPath(), parsedUri.getCanonicalPath(), head);
         assertEquals(mappedUri.getQuery(), parsedUri.getQuery(), head);
+        assertEquals(mappedUri.getFragment(), parsedUri.getFragment(), head);
+        // the same violations: Jetty's request handling judges them by the connector's UriCompliance, as over HTTP
         assertEquals(Set.copyOf(mappedUri.getViolations()), Set.copyOf(parsedUri.getViolations()), head);
         List<String> mappedFields = new ArrayList<>();
         for (HttpField field : mapped.getHttpFields())
@@ -98,22 +125,91 @@ public class UwsgiRequestMappingFuzzTest
     }
 
     /**
-     * The head a client would have sent for the request: what the frontend read before it built the vars. The target
-     * is written as UTF-8 and the fields as ISO-8859-1, the way Jetty's HTTP parser reads each of them.
+     * The mapping refused a {@code REQUEST_URI}: a client that sent it in its request line to Jetty's HTTP connector
+     * gets a 400 as well (the parser refuses the line, {@link HttpURI} cannot parse the target, or Jetty's request
+     * handling refuses a path that is no absolute path). A target with a space or a control character is left out:
+     * written into a request line it would make another request line, not the same one.
      */
-    private static byte[] head(MetaData.Request request)
+    private static void assertJettyRejectsTarget(UwsgiVars vars, UwsgiException refusal)
     {
-        HttpURI uri = request.getHttpURI();
-        String target = uri.getPathQuery();
-        String line = request.getMethod() + ' ' + (target == null || target.isEmpty() ? "/" : target) + ' ' + request.getHttpVersion().asString() + "\r\n";
-        StringBuilder fields = new StringBuilder();
+        String method = vars.get("REQUEST_METHOD");
+        byte[] target = rawRequestUri(vars);
+        if (method == null || target == null)
+            return;
+        // two different REQUEST_URI vars: refused for the conflict, which no request line can have
+        for (int i = 0; i < vars.size(); i++)
+        {
+            if (vars.name(i).equals("REQUEST_URI") && !vars.value(i).equals(vars.get("REQUEST_URI")))
+                return;
+        }
+        for (byte b : target)
+        {
+            if ((b & 0xFF) <= ' ' || b == 0x7F)
+                return;
+        }
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.writeBytes((method + ' ').getBytes(StandardCharsets.ISO_8859_1));
+        head.writeBytes(target);
+        head.writeBytes(" HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        Parsed parsed = Parsed.of(head.toByteArray());
+        if (parsed.failure != null)
+            return;
+        HttpURI uri;
+        try
+        {
+            uri = targetAsHttpConnectionReadsIt(parsed);
+        }
+        catch (IllegalArgumentException x)
+        {
+            return;
+        }
+        // HttpChannelState's check before any handler: a path must be absolute but for these methods
+        String path = uri.getPath();
+        if (path == null || !path.startsWith("/") && !HttpMethod.OPTIONS.is(parsed.method) && !HttpMethod.PRI.is(parsed.method))
+            return;
+        fail("the mapping refused a target Jetty's HTTP connection accepts (" + refusal.getMessage() + "):\n" + head.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    /** The parsed target as Jetty's HTTP/1 connection makes it a URI: an absolute-form target without a path has "/". */
+    private static HttpURI targetAsHttpConnectionReadsIt(Parsed parsed)
+    {
+        HttpURI.Mutable uri = HttpURI.build(parsed.method, parsed.target);
+        if ((uri.getPath() == null || uri.getPath().isEmpty()) && uri.getScheme() != null && uri.hasAuthority())
+            uri.path("/");
+        return uri;
+    }
+
+    /** The {@code REQUEST_URI} bytes, as the client sent them in its request line (the frontend passes them raw). */
+    private static byte[] rawRequestUri(UwsgiVars vars)
+    {
+        String requestUri = vars.get("REQUEST_URI");
+        return requestUri == null || requestUri.isEmpty() ? null : requestUri.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The head a client would have sent for the request: what the frontend read before it built the vars. The target
+     * is the raw {@code REQUEST_URI} when there is one, else the mapped one written as UTF-8; the fields are written as
+     * ISO-8859-1, the way Jetty's HTTP parser reads each of them.
+     */
+    private static byte[] head(MetaData.Request request, byte[] rawTarget)
+    {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.writeBytes((request.getMethod() + ' ').getBytes(StandardCharsets.ISO_8859_1));
+        if (rawTarget != null)
+        {
+            head.writeBytes(rawTarget);
+        }
+        else
+        {
+            String target = request.getHttpURI().getPathQuery();
+            head.writeBytes((target == null || target.isEmpty() ? "/" : target).getBytes(StandardCharsets.UTF_8));
+        }
+        StringBuilder fields = new StringBuilder(" ").append(request.getHttpVersion().asString()).append("\r\n");
         for (HttpField field : request.getHttpFields())
         {
             fields.append(field.getName()).append(": ").append(field.getValue()).append("\r\n");
         }
         fields.append("\r\n");
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        head.writeBytes(line.getBytes(StandardCharsets.UTF_8));
         head.writeBytes(fields.toString().getBytes(StandardCharsets.ISO_8859_1));
         return head.toByteArray();
     }

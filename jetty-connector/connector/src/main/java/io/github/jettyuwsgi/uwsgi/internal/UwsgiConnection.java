@@ -648,8 +648,9 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
 
     /**
      * The vars were complete but describe no valid request: answer 400 through Jetty's error handling (a short page,
-     * never a stack trace), the way Jetty's HTTP connection answers a bad request line. There is no request to hand
-     * the channel: {@code HttpChannel.onFailure} makes the stand-in it needs for the error page itself.
+     * never a stack trace), the way Jetty's HTTP connection answers a bad request line: the channel first gets the
+     * same stand-in request ({@code BAD /badMessage}), without which it could not complete the stream after the error
+     * page (no compliance listener), and the connection would stay open until its idle timeout.
      */
     private void badRequest(UwsgiException failure)
     {
@@ -658,6 +659,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         stream = new HttpStreamOverUwsgi(this, channel);
         channel.setHttpStream(stream);
         stream.onContent(Content.Chunk.EOF);
+        channel.onRequest(new org.eclipse.jetty.http.MetaData.Request(org.eclipse.jetty.util.NanoTime.now(), "BAD",
+            org.eclipse.jetty.http.HttpURI.from("/badMessage"), HttpVersion.HTTP_1_0, org.eclipse.jetty.http.HttpFields.EMPTY));
         pendingTask = channel.onFailure(new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, failure.getMessage()));
     }
 
