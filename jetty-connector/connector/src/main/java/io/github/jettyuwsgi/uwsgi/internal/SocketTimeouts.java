@@ -2,7 +2,7 @@ package io.github.jettyuwsgi.uwsgi.internal;
 
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.jettyuwsgi.uwsgi.log.RateLimitedLog;
+import io.github.jettyuwsgi.uwsgi.trust.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiVars;
-import io.github.jettyuwsgi.uwsgi.log.RateLimitedLog;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;

@@ -1,4 +1,4 @@
-package io.github.jettyuwsgi.uwsgi.log;
+package io.github.jettyuwsgi.uwsgi.trust;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
