@@ -32,6 +32,14 @@ public class UwsgiConfigFuzzTest
     private static final String SEPARATOR = "\n--8<--\n";
     /** Far beyond any real configuration (uWSGI's own are a few KB), far below what would hurt a launcher's start. */
     private static final long MAX_ALLOCATED_BYTES = 256L * 1024 * 1024;
+    /**
+     * Whether Jazzer is fuzzing (the fuzz profile) rather than replaying the corpus. Fuzzing instruments every class and
+     * hooks the JDK's string comparisons, which copy the strings they compare: the allocation measured there is the
+     * instrumentation's too (28.7 GB for the committed {@code placeholders-over-several-values}, which allocates less than
+     * the bound when replayed). So the bound is checked where it measures the loader alone: in every build's replay of
+     * the seeds and committed inputs; a finding of the fuzzing mode is committed and replayed there.
+     */
+    private static final boolean FUZZING = System.getProperty("JAZZER_FUZZ") != null || System.getenv("JAZZER_FUZZ") != null;
     private static final Path DIRECTORY = directory();
 
     private static Path directory()
@@ -96,7 +104,7 @@ public class UwsgiConfigFuzzTest
             // a configuration error, with its source and line
         }
         long allocated = allocatedBytes() - before;
-        assertTrue(allocated <= MAX_ALLOCATED_BYTES, "loading allocated " + allocated + " bytes for " + input.length + " input bytes");
+        assertTrue(FUZZING || allocated <= MAX_ALLOCATED_BYTES, "loading allocated " + allocated + " bytes for " + input.length + " input bytes");
     }
 
     private static List<String> split(String text)
