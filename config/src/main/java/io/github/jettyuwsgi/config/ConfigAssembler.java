@@ -1,10 +1,13 @@
 package io.github.jettyuwsgi.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +26,6 @@ final class ConfigAssembler
 {
     /** Any of these ends any logic block. */
     private static final Set<String> END_KEYS = Set.of("end", "endfor", "endif", "end-if", "end-for");
-
-    /** A file may include itself through a chain; uWSGI would recurse until it crashes. */
-    private static final int MAX_INCLUDE_DEPTH = 64;
 
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
 
@@ -82,8 +82,11 @@ final class ConfigAssembler
 
     private final HostFacts facts;
     private final UwsgiOptions options;
+    private final ConfigLimits limits;
     private final MagicTable magic;
     private final List<Entry> entries = new ArrayList<>();
+    /** Each key's first entry that is not derived: a placeholder's value, found without a walk over every entry. */
+    private final Map<String, Entry> firstEntries = new HashMap<>();
     private final Map<String, String> customOptions = new LinkedHashMap<>();
     private final Set<String> referenced = new HashSet<>();
     private final List<String> warnings = new ArrayList<>();
@@ -96,10 +99,11 @@ final class ConfigAssembler
     /** above zero while include/inherit or a bare file argument loads: those never set %O and friends */
     private int templateDepth;
 
-    ConfigAssembler(HostFacts facts, UwsgiOptions options)
+    ConfigAssembler(HostFacts facts, UwsgiOptions options, ConfigLimits limits)
     {
         this.facts = facts;
         this.options = options;
+        this.limits = limits;
         this.magic = new MagicTable(facts);
     }
 
@@ -167,8 +171,12 @@ final class ConfigAssembler
             }
         }
 
+        if (entries.size() >= limits.maxEntries())
+            throw ConfigException.at(origin, "more than " + limits.maxEntries() + " options (expected: at most " + limits.maxEntries() +
+                "; a for-times or for-readline loop too long?)");
         Entry entry = new Entry(key, value, origin, placeholderOnly, false);
         entries.add(entry);
+        firstEntries.putIfAbsent(key, entry);
         if (placeholderOnly)
         {
             if (isOption(key))
@@ -357,15 +365,17 @@ final class ConfigAssembler
             }
             case FOR_READLINE ->
             {
+                byte[] content;
                 try
                 {
-                    for (String line : Files.readAllLines(resolve(data), StandardCharsets.UTF_8))
-                        add(key, context(value, line), origin);
+                    content = readBounded(resolve(data, origin), origin);
                 }
                 catch (IOException x)
                 {
                     warnings.add(origin + ": for-readline cannot read " + data + " (" + x.getMessage() + ")");
+                    return;
                 }
+                new String(content, StandardCharsets.UTF_8).lines().forEach(line -> add(key, context(value, line), origin));
             }
             case IF_ENV, IF_OPT, IF_NOT_ENV, IF_NOT_OPT ->
             {
@@ -378,9 +388,9 @@ final class ConfigAssembler
                 if (matches != negated)
                     add(key, context(value, actual), origin);
             }
-            case IF_EXISTS, IF_NOT_EXISTS -> when(Files.isReadable(resolve(data)) == (logic == Logic.IF_EXISTS), key, value, data, origin);
-            case IF_FILE, IF_NOT_FILE -> when(Files.isRegularFile(resolve(data)) == (logic == Logic.IF_FILE), key, value, data, origin);
-            case IF_DIR, IF_NOT_DIR -> when(Files.isDirectory(resolve(data)) == (logic == Logic.IF_DIR), key, value, data, origin);
+            case IF_EXISTS, IF_NOT_EXISTS -> when(Files.isReadable(resolve(data, origin)) == (logic == Logic.IF_EXISTS), key, value, data, origin);
+            case IF_FILE, IF_NOT_FILE -> when(Files.isRegularFile(resolve(data, origin)) == (logic == Logic.IF_FILE), key, value, data, origin);
+            case IF_DIR, IF_NOT_DIR -> when(Files.isDirectory(resolve(data, origin)) == (logic == Logic.IF_DIR), key, value, data, origin);
             case IF_RELOAD, IF_NOT_RELOAD ->
             {
                 if (facts.reload() == (logic == Logic.IF_RELOAD))
@@ -413,19 +423,22 @@ final class ConfigAssembler
     String firstValue(String key)
     {
         referenced.add(key);
-        for (Entry entry : entries)
-        {
-            if (!entry.derived && entry.key.equals(key))
-                return entry.value;
-        }
-        return null;
+        Entry first = firstEntries.get(key);
+        return first == null ? null : first.value;
     }
 
     // ---- files ---------------------------------------------------------------------------------------------------
 
-    private Path resolve(String file)
+    private Path resolve(String file, Origin origin)
     {
-        return facts.workingDirectory().resolve(file);
+        try
+        {
+            return facts.workingDirectory().resolve(file);
+        }
+        catch (InvalidPathException x) // a NUL byte: no file has that name
+        {
+            throw ConfigException.at(origin, "file name: '" + file.replace('\0', '?') + "' (expected: a file path; " + x.getReason() + ")");
+        }
     }
 
     private static void refuseScheme(String name, Origin origin)
@@ -439,11 +452,26 @@ final class ConfigAssembler
     {
         try
         {
-            return Files.readAllBytes(resolve(file));
+            return readBounded(resolve(file, origin), origin);
         }
         catch (IOException x)
         {
             throw ConfigException.at(origin, "cannot read config file " + file + " (" + x + ")");
+        }
+    }
+
+    /**
+     * Reads at most {@link ConfigLimits#maxFileBytes()}: {@code @(/dev/zero)} or a huge file must not fill the heap.
+     */
+    private byte[] readBounded(Path path, Origin origin) throws IOException
+    {
+        try (InputStream in = Files.newInputStream(path))
+        {
+            byte[] content = in.readNBytes(limits.maxFileBytes());
+            if (in.read() >= 0)
+                throw ConfigException.at(origin, path.getFileName() + ": more than " + limits.maxFileBytes() + " bytes (expected: at most " +
+                    limits.maxFileBytes() + ")");
+            return content;
         }
     }
 
@@ -538,16 +566,17 @@ final class ConfigAssembler
 
     private void enterInclude(Origin origin)
     {
-        if (++includeDepth > MAX_INCLUDE_DEPTH)
+        if (++includeDepth > limits.maxIncludeDepth())
         {
             includeDepth--;
-            throw ConfigException.at(origin, "config files nested more than " + MAX_INCLUDE_DEPTH + " deep (an include cycle?)");
+            throw ConfigException.at(origin, "config files nested more than " + limits.maxIncludeDepth() + " deep (an include cycle?)");
         }
     }
 
     private boolean fillMagic(String name, Origin origin)
     {
         boolean mayBeFirst = templateDepth == 0;
+        resolve(name, origin);
         try
         {
             return magic.fill(name, mayBeFirst);
@@ -566,7 +595,7 @@ final class ConfigAssembler
      */
     void expand()
     {
-        ConfigPass.Budget budget = new ConfigPass.Budget();
+        ConfigPass.Budget budget = new ConfigPass.Budget(limits);
         for (Entry entry : entries)
         {
             if (entry.value != null && !entry.configured)
@@ -613,8 +642,8 @@ final class ConfigAssembler
                 {
                     entry.configured = true;
                     // an inherited file that (through its includes) inherits itself again would add entries for ever
-                    if (++inherited > MAX_INCLUDE_DEPTH)
-                        throw ConfigException.at(entry.origin, "inherit: more than " + MAX_INCLUDE_DEPTH + " files inherited (expected: fewer; an inherit cycle?)");
+                    if (++inherited > limits.maxIncludeDepth())
+                        throw ConfigException.at(entry.origin, "inherit: more than " + limits.maxIncludeDepth() + " files inherited (expected: fewer; an inherit cycle?)");
                     loadTemplate(required("inherit", entry.value, entry.origin), entry.origin);
                 }
                 case "declare-option2" ->

@@ -18,24 +18,17 @@ import java.util.function.Function;
 final class ConfigPass
 {
     /**
-     * uWSGI would loop forever on {@code a = x%(a)}; we stop after this many replacements in one value.
-     */
-    static final int MAX_REPLACEMENTS = 10_000;
-    /** Far beyond any real value (an {@code @(file)} of a certificate is a few KB); bounds memory per value. */
-    static final int MAX_VALUE_LENGTH = 1 << 20;
-    /**
-     * Characters copied while expanding every value of one configuration: each replacement copies the whole value, so
-     * without this bound a value that refers to itself costs quadratic time, one that refers to a long value exponential
-     * memory, and many values that each stay under the per-value bounds the product of both.
-     */
-    static final long MAX_COPIED = 16L << 20;
-
-    /**
      * What the expansions of one configuration have copied so far, shared by all its values and passes.
      */
     static final class Budget
     {
+        private final ConfigLimits limits;
         private long copied;
+
+        Budget(ConfigLimits limits)
+        {
+            this.limits = limits;
+        }
     }
 
     private ConfigPass()
@@ -46,7 +39,9 @@ final class ConfigPass
      * @param hook resolves a key, or returns null to leave it as written
      * @param budget what this configuration's expansions have copied so far; this one adds to it
      * @throws ConfigException when the value keeps growing (a placeholder that refers to itself), or the configuration's
-     * expansions copy more than {@link #MAX_COPIED} characters in all
+     * expansions copy more than the budget's {@link ConfigLimits#maxCopied()} characters in all; uWSGI would loop
+     * forever on {@code a = x%(a)}, and each replacement copies the whole value, so without the bound a value that
+     * refers to itself costs quadratic time, one that refers to a long value exponential memory
      */
     static String apply(String value, char symbol, Function<String, String> hook, Origin origin, Budget budget)
     {
@@ -54,6 +49,7 @@ final class ConfigPass
         int depth = 0;
         int keyStart = -1;
         int replacements = 0;
+        ConfigLimits limits = budget.limits;
         for (int j = 0; j < value.length(); j++)
         {
             char c = value.charAt(j);
@@ -92,15 +88,15 @@ final class ConfigPass
                     String replacement = hook.apply(value.substring(keyStart, keyEnd));
                     if (replacement != null)
                     {
-                        if (++replacements > MAX_REPLACEMENTS)
-                            throw ConfigException.at(origin, "more than " + MAX_REPLACEMENTS + " " + symbol +
+                        if (++replacements > limits.maxReplacements())
+                            throw ConfigException.at(origin, "more than " + limits.maxReplacements() + " " + symbol +
                                 "(...) replacements in one value: a placeholder refers to itself?");
                         value = value.substring(0, keyStart - 2) + replacement + value.substring(keyEnd + 1);
                         budget.copied += value.length();
-                        if (value.length() > MAX_VALUE_LENGTH || budget.copied > MAX_COPIED)
+                        if (value.length() > limits.maxValueLength() || budget.copied > limits.maxCopied())
                             throw ConfigException.at(origin, symbol + "(...) expansion: " + value.length() + " characters after " + replacements +
-                                " replacements, " + budget.copied + " copied by this configuration's expansions (expected: at most " + MAX_VALUE_LENGTH +
-                                " and " + MAX_COPIED + "; a placeholder that refers to itself or multiplies?)");
+                                " replacements, " + budget.copied + " copied by this configuration's expansions (expected: at most " + limits.maxValueLength() +
+                                " and " + limits.maxCopied() + "; a placeholder that refers to itself or multiplies?)");
                         // uWSGI sets j = 0 and its loop then increments it: the scan resumes at index 1
                         j = 0;
                     }

@@ -38,6 +38,7 @@ public final class UwsgiConfigLoader
 
     private final HostFacts facts;
     private final UwsgiOptions options;
+    private final ConfigLimits limits;
 
     public UwsgiConfigLoader(HostFacts facts)
     {
@@ -46,8 +47,14 @@ public final class UwsgiConfigLoader
 
     public UwsgiConfigLoader(HostFacts facts, UwsgiOptions options)
     {
+        this(facts, options, ConfigLimits.DEFAULTS);
+    }
+
+    UwsgiConfigLoader(HostFacts facts, UwsgiOptions options, ConfigLimits limits)
+    {
         this.facts = facts;
         this.options = options;
+        this.limits = limits;
     }
 
     /**
@@ -61,7 +68,7 @@ public final class UwsgiConfigLoader
 
     public UwsgiConfig load(List<String> args)
     {
-        ConfigAssembler assembler = new ConfigAssembler(facts, options);
+        ConfigAssembler assembler = new ConfigAssembler(facts, options, limits);
         addEnvironmentOptions(assembler);
         List<String> files = addCommandLineOptions(assembler, args);
         for (String file : files)
@@ -189,8 +196,8 @@ public final class UwsgiConfigLoader
             entries.add(new ConfigEntry(entry.key, entry.value, entry.origin, entry.placeholderOnly, entry.derived));
             if (entry.derived || entry.placeholderOnly || assembler.isOption(entry.key) || isLogicEnd(entry.key))
                 continue;
-            Optional<String> suggestion = options.suggest(entry.key);
-            unknown.putIfAbsent(entry.key, new UnknownOption(entry.key, entry.origin, assembler.isReferenced(entry.key), suggestion));
+            // once per key: a loop may add the same unknown key thousands of times, and a suggestion compares it with every option
+            unknown.computeIfAbsent(entry.key, key -> new UnknownOption(key, entry.origin, assembler.isReferenced(key), options.suggest(key)));
         }
         List<String> warnings = new ArrayList<>(assembler.warnings());
         unknown.values().stream().filter(u -> !u.usedAsPlaceholder()).map(UnknownOption::message).forEach(warnings::add);

@@ -25,7 +25,7 @@ class PlaceholderBoundsTest
     {
         ConfigFixture fixture = new ConfigFixture(temp).file("self.ini", ConfigFixture.ini("[uwsgi]", "a = x%(a)%(a)"));
         ConfigException x = assertThrows(ConfigException.class, () -> fixture.load("--ini", "self.ini"));
-        assertTrue(x.getMessage().contains("(expected: at most " + ConfigPass.MAX_VALUE_LENGTH + " and " + ConfigPass.MAX_COPIED), x.getMessage());
+        assertTrue(x.getMessage().contains("(expected: at most " + ConfigLimits.DEFAULT_MAX_VALUE_LENGTH + " and " + ConfigLimits.DEFAULT_MAX_COPIED), x.getMessage());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to a directory of their own, so that {@code @(file)}, {@code ini = inc.ini}, {@code for-readline} and
  * {@code if-exists} read the real file system. Magic variables, placeholders, math and logic blocks all run. Only
  * {@link ConfigException} may escape, and no input makes the loader allocate more than a fixed budget: a loop count,
- * a chain of placeholders or an include cycle is bounded by the loader, never by the heap.
+ * a chain of placeholders, an include cycle or a file that never ends is bounded by the loader's {@link ConfigLimits},
+ * never by the heap.
  */
 public class UwsgiConfigFuzzTest
 {
@@ -39,8 +41,16 @@ public class UwsgiConfigFuzzTest
      * the bound when replayed). So the bound is checked where it measures the loader alone: in every build's replay of
      * the seeds and committed inputs; a finding of the fuzzing mode is committed and replayed there.
      */
+    /**
+     * The loader's bounds, lowered: the same paths (a loop at its entry limit, a value at its length, an expansion at
+     * its copy budget) are reached with a few thousand characters rather than millions, so an input that finds a
+     * bound costs milliseconds and the run tries thousands of inputs per second instead of a few.
+     */
+    private static final ConfigLimits LIMITS = new ConfigLimits(500, 200, 4 << 10, 32L << 10, 8, 64 << 10);
     private static final boolean FUZZING = System.getProperty("JAZZER_FUZZ") != null || System.getenv("JAZZER_FUZZ") != null;
     private static final Path DIRECTORY = directory();
+    /** What each file holds now: most inputs change one file, and each write is an open, a truncation and a close. */
+    private static final Map<String, String> WRITTEN = new HashMap<>();
 
     private static Path directory()
     {
@@ -96,7 +106,7 @@ public class UwsgiConfigFuzzTest
         long before = allocatedBytes();
         try
         {
-            UwsgiConfig config = new UwsgiConfigLoader(facts).load(main.equals("main.json") ? "--json" : "--ini", main);
+            UwsgiConfig config = new UwsgiConfigLoader(facts, UwsgiOptions.defaults(), LIMITS).load(main.equals("main.json") ? "--json" : "--ini", main);
             config.showConfig();
         }
         catch (ConfigException x)
@@ -125,6 +135,9 @@ public class UwsgiConfigFuzzTest
 
     private static void write(String name, String content)
     {
+        if (content.equals(WRITTEN.get(name)))
+            return;
+        WRITTEN.put(name, content);
         try
         {
             Files.writeString(DIRECTORY.resolve(name), content, StandardCharsets.UTF_8);
