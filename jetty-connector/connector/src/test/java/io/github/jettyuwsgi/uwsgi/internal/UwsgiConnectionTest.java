@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -186,6 +188,21 @@ public class UwsgiConnectionTest
         assertEquals(1, statistics.getConnectionsTotal());
         assertEquals(packet.length, statistics.getReceivedBytes());
         assertEquals(response.length, statistics.getSentBytes());
+    }
+
+    @Test
+    public void testEveryRequestHasItsOwnId() throws Exception
+    {
+        // Jetty's request id is the stream's, and a Servlet request id is the connection's id and the request's
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 20; i++)
+        {
+            Map<String, String> echo = echo(HttpTester.parseResponse(ByteBuffer.wrap(exchange(Captures.read("nginx-get.bin")))));
+            String id = echo.get("id");
+            assertTrue(id.matches("[A-Za-z0-9]{16}#[0-9]+"), id);
+            ids.add(id.substring(id.indexOf('#') + 1));
+        }
+        assertEquals(20, ids.size(), ids.toString());
     }
 
     @Test
@@ -646,6 +663,7 @@ public class UwsgiConnectionTest
             out.append("decodedPath=").append(request.getHttpURI().getDecodedPath()).append('\n');
             out.append("remote=").append(Request.getRemoteAddr(request)).append(':').append(Request.getRemotePort(request)).append('\n');
             out.append("protocol=").append(request.getConnectionMetaData().getProtocol()).append('\n');
+            out.append("id=").append(request.getConnectionMetaData().getId()).append('#').append(request.getId()).append('\n');
             out.append("secure=").append(request.isSecure()).append('\n');
             for (HttpField field : request.getHeaders())
             {
