@@ -2,7 +2,8 @@
 # The uwsgi path against the ceiling of its frontend, side by side in one run: every target serves the same 13-byte
 # hello (or, with --app echo, the echo WAR), one nginx worker in front, wrk -t2 -c64, targets alternated in rounds.
 # Prints one table: req/s, p50/p99, server CPU us/request, nginx CPU us/request, voluntary context switches/request;
-# with --profile a second, fixed-count table: syscalls/request (strace -f -c) and bytes allocated/request (JFR).
+# with --profile a second, fixed-count table: syscalls/request (strace -f -c), selector registrations/request (its
+# epoll_ctl calls) and bytes allocated/request (JFR).
 # See README.md beside this script.
 set -euo pipefail
 
@@ -20,7 +21,8 @@ usage: $0 [options]
   --baseline DIR       also run a second launcher from DIR (a launcher-dist 'jetty-uwsgi' directory built from another
                        commit); its targets are named base-*
   --profile            after the timed rounds, the fixed-count table (strace and JFR; slow)
-  --profile-requests N requests per fixed-count run                         (default 5000)
+  --profile-requests N requests per fixed-count run of a direct-* target   (default 5000)
+  --profile-seconds S  seconds of wrk per fixed-count run behind nginx      (default 3)
   --no-build           do not run maven first
 Results: stdout, and benchmarks/target/load-<app>.txt
 EOF
@@ -35,6 +37,7 @@ ONLY=""
 BASELINE=""
 PROFILE=0
 PROFILE_REQUESTS=5000
+PROFILE_SECONDS=3
 BUILD=1
 LAUNCHER=""
 while [ $# -gt 0 ]; do
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
     --launcher) LAUNCHER="$(cd "$2" && pwd)"; BUILD=0; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --profile-requests) PROFILE_REQUESTS="$2"; shift 2 ;;
+    --profile-seconds) PROFILE_SECONDS="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -311,7 +315,7 @@ done
 
 # ---- the fixed-count run: syscalls and allocation per request ----
 
-declare -A SYSCALLS ALLOC
+declare -A SYSCALLS EPOLL_CTL ALLOC
 if [ "$PROFILE" = 1 ]; then
   cat >"$WORK/alloc.jfc" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -320,19 +324,23 @@ if [ "$PROFILE" = 1 ]; then
 </configuration>
 EOF
   for target in "${TARGETS[@]}"; do
-    [ -n "${DIRECT[$target]:-}" ] || continue
-    pid=${SERVER_PID[$target]}
-    echo "run-bench: fixed-count run $target: $PROFILE_REQUESTS requests under strace -f -c"
+    # every target with a server process; behind nginx wrk runs for a fixed time and its request count divides
+    pid=${SERVER_PID[$target]:-}
+    [ -n "$pid" ] || continue
+    if [ -n "${DIRECT[$target]:-}" ]; then amount="-n$PROFILE_REQUESTS"; else amount=$PROFILE_SECONDS; fi
+    echo "run-bench: fixed-count run $target: ${amount#-n} ${DIRECT[$target]:+requests}${DIRECT[$target]:-seconds} under strace -f -c"
     strace -f -c -p "$pid" -o "$WORK/strace-$target" 2>/dev/null &
     strace_pid=$!
     sleep 1
-    run_load "$target" "-n$PROFILE_REQUESTS" "$WORK/profile"
+    run_load "$target" "$amount" "$WORK/profile"
     kill -INT "$strace_pid"; wait "$strace_pid" || true
     read -r requests _ <"$WORK/profile"
     SYSCALLS[$target]=$(awk -v n="$requests" '$NF == "total" { printf "%.1f", $4 / n }' "$WORK/strace-$target")
+    # a registration with a selector: the uwsgi fast path's misses (a read that found nothing, an incomplete write)
+    EPOLL_CTL[$target]=$(awk -v n="$requests" '$NF == "epoll_ctl" { c = $4 } END { printf "%.2f", c / n }' "$WORK/strace-$target")
     if [ -d "/proc/$pid" ] && grep -q java "/proc/$pid/cmdline" && [ "$(readlink "/proc/$pid/exe")" != "$(command -v uwsgi)" ]; then
       jcmd "$pid" JFR.start name=bench settings="$WORK/alloc.jfc" >/dev/null
-      run_load "$target" "-n$PROFILE_REQUESTS" "$WORK/profile"
+      run_load "$target" "$amount" "$WORK/profile"
       jcmd "$pid" JFR.stop name=bench filename="$WORK/alloc-$target.jfr" >/dev/null
       read -r requests _ <"$WORK/profile"
       jfr print --json --events jdk.ThreadAllocationStatistics "$WORK/alloc-$target.jfr" >"$WORK/alloc-$target.json"
@@ -362,7 +370,7 @@ column_of() { awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$WORK/runs.txt"; }
   echo "# $(nginx -v 2>&1); $(java -version 2>&1 | head -1); $(uwsgi --version); launchers -Xmx256m"
   echo "# medians over the rounds; cpu = server process us/request (/proc/PID/stat), nginx = its worker's; vcsw = server voluntary context switches/request"
   printf '%-20s %9s %14s %8s %8s %8s %8s %6s %6s' target "req/s" "min-max" "p50 ms" "p99 ms" "cpu us" "nginx us" vcsw errors
-  [ "$PROFILE" = 1 ] && printf ' %9s %9s' "syscalls" "alloc B"
+  [ "$PROFILE" = 1 ] && printf ' %9s %9s %9s' "syscalls" "epoll_ctl" "alloc B"
   printf '\n'
   for target in "${TARGETS[@]}"; do
     rps=$(column_of "$target" 3 | median)
@@ -372,7 +380,7 @@ column_of() { awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$WORK/runs.txt"; }
     printf '%-20s %9.0f %14s %8.2f %8.2f %8.1f %8s %6.2f %6d' "$target" "$rps" "$(printf '%.0f-%.0f' "$lo" "$hi")" \
       "$(column_of "$target" 4 | median)" "$(column_of "$target" 5 | median)" "$(column_of "$target" 7 | median)" \
       "$nginx_us" "$(column_of "$target" 9 | median)" "$(column_of "$target" 6 | awk '{ s += $1 } END { print s + 0 }')"
-    [ "$PROFILE" = 1 ] && printf ' %9s %9s' "${SYSCALLS[$target]:--}" "${ALLOC[$target]:--}"
+    [ "$PROFILE" = 1 ] && printf ' %9s %9s %9s' "${SYSCALLS[$target]:--}" "${EPOLL_CTL[$target]:--}" "${ALLOC[$target]:--}"
     printf '\n'
   done
 } | tee "$RESULTS"
