@@ -172,11 +172,17 @@ public class UwsgiRequestMappingFuzzTest
         fail("the mapping refused a target Jetty's HTTP connection accepts (" + refusal.getMessage() + "):\n" + head.toString(StandardCharsets.ISO_8859_1));
     }
 
-    /** The parsed target as Jetty's HTTP/1 connection makes it a URI: an absolute-form target without a path has "/". */
+    /**
+     * The parsed target as Jetty's HTTP/1 connection makes it a URI: an absolute-form target with an authority and an
+     * empty path has "/" when the request starts, and any target still without a path gets "/" when its headers are
+     * complete ({@code http://user@} has user info but no host, hence no authority and no path).
+     */
     private static HttpURI targetAsHttpConnectionReadsIt(Parsed parsed)
     {
         HttpURI.Mutable uri = HttpURI.build(parsed.method, parsed.target);
         if ((uri.getPath() == null || uri.getPath().isEmpty()) && uri.getScheme() != null && uri.hasAuthority())
+            uri.path("/");
+        if (uri.getPath() == null)
             uri.path("/");
         return uri;
     }
