@@ -320,7 +320,7 @@ if [ "$PROFILE" = 1 ]; then
   cat >"$WORK/alloc.jfc" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0">
-  <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
+  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">1000/s</setting><setting name="stackTrace">false</setting></event>
 </configuration>
 EOF
   for target in "${TARGETS[@]}"; do
@@ -343,17 +343,20 @@ EOF
       run_load "$target" "$amount" "$WORK/profile"
       jcmd "$pid" JFR.stop name=bench filename="$WORK/alloc-$target.jfr" >/dev/null
       read -r requests _ <"$WORK/profile"
-      jfr print --json --events jdk.ThreadAllocationStatistics "$WORK/alloc-$target.jfr" >"$WORK/alloc-$target.json"
+      jfr print --json --events jdk.ObjectAllocationSample "$WORK/alloc-$target.jfr" >"$WORK/alloc-$target.json"
       ALLOC[$target]=$(python3 - "$WORK/alloc-$target.json" "$requests" <<'EOF'
 import json, sys
-events = json.load(open(sys.argv[1]))['recording']['events']
-first, last = {}, {}
+# each sample weighs the bytes its thread allocated since its previous sample, so the sum is all the run allocated,
+# threads that ended during the run included; but a thread's first sample weighs all it allocated before the recording
+# too (a pool thread's whole life): it is left out
+events = sorted(json.load(open(sys.argv[1]))['recording']['events'], key=lambda e: e['values']['startTime'])
+seen, total = set(), 0
 for e in events:
-    t, v = e['values']['thread']['javaThreadId'], e['values']['allocated']
-    first[t] = min(first.get(t, v), v); last[t] = max(last.get(t, v), v)
-# a thread first seen at the end was made during the run: all its allocation counts
-starts = min(e['values']['startTime'] for e in events)
-print("%.0f" % (sum(last[t] - (first[t] if first[t] != last[t] else 0) for t in last) / int(sys.argv[2])))
+    thread = e['values']['eventThread']['javaThreadId']
+    if thread in seen:
+        total += e['values']['weight']
+    seen.add(thread)
+print("%.0f" % (total / int(sys.argv[2])))
 EOF
 )
     fi
