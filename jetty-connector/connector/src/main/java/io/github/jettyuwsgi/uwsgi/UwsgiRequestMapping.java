@@ -257,21 +257,21 @@ public final class UwsgiRequestMapping
             String value = vars.value(i);
             checkField(name, value);
             HttpHeader header = KNOWN_HEADERS.get(name);
+            String fieldName = null;
             if (header == null)
             {
-                // Header names are case-insensitive: a var in another case (no frontend sends one; a forged packet could)
-                // names the same header, and must get the same treatment (toUpperCase returns the same string when
-                // there is nothing to change).
-                String upper = name.toUpperCase(Locale.ENGLISH);
-                if (upper != name)
-                    header = KNOWN_HEADERS.get(upper);
+                // A var in another case or with '-' for '_' (no frontend sends one; a forged packet could) names the same
+                // header as the var a frontend sends, and must get the same treatment: HTTP_CONTENT-LENGTH must not add a
+                // second length beside CONTENT_LENGTH's. Header names are case-insensitive, and so is Jetty's index.
+                fieldName = headerName(name);
+                header = HttpHeader.CACHE.get(fieldName);
             }
             if (header == null)
             {
                 // httpoxy: a client "Proxy:" header must never look like a proxy setting to anyone downstream.
-                if (name.equalsIgnoreCase("HTTP_PROXY"))
+                if (fieldName.equalsIgnoreCase("Proxy"))
                     continue;
-                fields.add(new HttpField(headerName(name), value));
+                fields.add(new HttpField(fieldName, value));
                 continue;
             }
             switch (header)

@@ -296,6 +296,21 @@ public class UwsgiRequestMappingTest
     }
 
     @Test
+    public void testHeaderVarsWithAHyphenAreTheSameHeaders()
+    {
+        // the fuzzer's content-length-var-with-hyphen: HTTP_CONTENT-LENGTH names Content-Length as HTTP_CONTENT_LENGTH does,
+        // and must not add a second, different length beside CONTENT_LENGTH's (nor a second Transfer-Encoding or Host)
+        UwsgiRequest request = map("REQUEST_METHOD", "POST", "REQUEST_URI", "/", "CONTENT_LENGTH", "5", "HTTP_HOST", "a.example",
+            "HTTP_CONTENT-LENGTH", "11", "HTTP_TRANSFER-ENCODING", "chunked", "HTTP_content-TYPE", "text/evil", "HTTP_X-Custom", "v");
+        HttpFields fields = request.metaData().getHttpFields();
+        assertEquals(List.of("5"), fields.getValuesList(HttpHeader.CONTENT_LENGTH));
+        assertNull(fields.get(HttpHeader.TRANSFER_ENCODING));
+        assertEquals(List.of("text/evil"), fields.getValuesList(HttpHeader.CONTENT_TYPE));
+        assertEquals("v", fields.get("X-Custom"));
+        assertEquals(5, request.metaData().getContentLength());
+    }
+
+    @Test
     public void testUwsgiMagicVarsAndContainerAttributeNamesHaveNoEffect()
     {
         UwsgiRequest request = map("REQUEST_METHOD", "GET", "REQUEST_URI", "/index.jsp",
