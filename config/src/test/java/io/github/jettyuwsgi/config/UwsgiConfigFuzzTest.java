@@ -137,10 +137,10 @@ public class UwsgiConfigFuzzTest
     {
         if (content.equals(WRITTEN.get(name)))
             return;
-        WRITTEN.put(name, content);
         try
         {
             Files.writeString(DIRECTORY.resolve(name), content, StandardCharsets.UTF_8);
+            WRITTEN.put(name, content);
         }
         catch (IOException x)
         {
