@@ -209,8 +209,13 @@ public class UwsgiRequestMappingFuzzTest
         }
         else
         {
+            // a '#' in QUERY_STRING (no client sends one; a forged packet could) made a fragment: it is written too
             String target = request.getHttpURI().getPathQuery();
-            head.writeBytes((target == null || target.isEmpty() ? "/" : target).getBytes(StandardCharsets.UTF_8));
+            if (target == null || target.isEmpty())
+                target = "/";
+            if (request.getHttpURI().getFragment() != null)
+                target = target + '#' + request.getHttpURI().getFragment();
+            head.writeBytes(target.getBytes(StandardCharsets.UTF_8));
         }
         StringBuilder fields = new StringBuilder(" ").append(request.getHttpVersion().asString()).append("\r\n");
         for (HttpField field : request.getHttpFields())
