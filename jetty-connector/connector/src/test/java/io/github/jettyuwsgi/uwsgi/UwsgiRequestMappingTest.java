@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.uwsgi;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.jettyuwsgi.captures.Captures;
@@ -272,6 +273,23 @@ public class UwsgiRequestMappingTest
         assertEquals(-1, request.metaData().getContentLength());
         assertEquals("chunked", request.metaData().getHttpFields().get(HttpHeader.TRANSFER_ENCODING));
         assertNull(request.metaData().getHttpFields().get(HttpHeader.CONTENT_LENGTH));
+    }
+
+    @Test
+    public void testChunkedTwiceOrNotLastIsABadRequest()
+    {
+        // the fuzzer's transfer-encoding-chunked-twice: two vars are one list, "chunked, chunked", which Jetty's parser refuses
+        for (String[] codings : new String[][]{{"chunked", "chunked"}, {"chunked, chunked"}, {"chunked", "gzip"}, {"chunked, gzip"}})
+        {
+            List<String> vars = new ArrayList<>(List.of("REQUEST_METHOD", "POST", "REQUEST_URI", "/"));
+            for (String coding : codings)
+                vars.addAll(List.of("HTTP_TRANSFER_ENCODING", coding));
+            UwsgiException x = assertThrows(UwsgiException.class, () -> map(vars.toArray(String[]::new)), List.of(codings).toString());
+            assertTrue(x.getMessage().endsWith("(expected: chunked once, as the last coding)"), x.getMessage());
+        }
+        UwsgiRequest request = map("REQUEST_METHOD", "POST", "REQUEST_URI", "/", "HTTP_TRANSFER_ENCODING", "gzip", "HTTP_TRANSFER_ENCODING", "chunked");
+        assertEquals(BodyFraming.CHUNKED, request.framing());
+        assertEquals(List.of("gzip", "chunked"), request.metaData().getHttpFields().getValuesList(HttpHeader.TRANSFER_ENCODING));
     }
 
     @Test

@@ -55,12 +55,14 @@ public record BodyFraming(Kind kind, long contentLength)
             long length = parseContentLength(contentLength);
             return length == 0 ? NONE : new BodyFraming(Kind.LENGTH, length);
         }
-        String transferEncoding = vars.get(HTTP_TRANSFER_ENCODING);
-        if (transferEncoding == null || transferEncoding.isBlank())
+        // repeated fields are one list (RFC 9112 section 6.1), as Jetty's HTTP parser reads them
+        String transferEncoding = String.join(", ", vars.getAll(HTTP_TRANSFER_ENCODING)).strip();
+        if (transferEncoding.isEmpty())
             return NONE;
-        if (lastCoding(transferEncoding).equals("chunked"))
+        if (isChunkedOnceAndLast(transferEncoding))
             return CHUNKED;
-        throw new UwsgiException(HTTP_TRANSFER_ENCODING + ": '" + transferEncoding + "' without " + CONTENT_LENGTH + " (expected: chunked as the last coding)");
+        throw new UwsgiException(HTTP_TRANSFER_ENCODING + ": '" + transferEncoding + "' without " + CONTENT_LENGTH +
+            " (expected: chunked once, as the last coding)");
     }
 
     private static long parseContentLength(String value)
@@ -80,9 +82,19 @@ public record BodyFraming(Kind kind, long contentLength)
         return length;
     }
 
-    private static String lastCoding(String transferEncoding)
+    /**
+     * A sender must not apply chunked more than once, and chunked must come last (RFC 9112 section 6.1): Jetty's HTTP
+     * parser refuses {@code chunked, chunked} and {@code chunked, gzip}, and so does this.
+     */
+    private static boolean isChunkedOnceAndLast(String transferEncoding)
     {
-        int comma = transferEncoding.lastIndexOf(',');
-        return transferEncoding.substring(comma + 1).trim().toLowerCase(Locale.ENGLISH);
+        String[] codings = transferEncoding.split(",");
+        for (int i = 0; i < codings.length; i++)
+        {
+            boolean chunked = codings[i].strip().toLowerCase(Locale.ENGLISH).equals("chunked");
+            if (chunked != (i == codings.length - 1))
+                return false;
+        }
+        return true;
     }
 }
