@@ -203,9 +203,10 @@ final class JsonFormat
                 case 'f' -> out.append('\f');
                 case 'u' ->
                 {
-                    if (pos + 4 > text.length())
-                        throw error("bad \\u escape");
-                    out.append((char)Integer.parseInt(text.substring(pos, pos + 4), 16));
+                    String hex = text.substring(pos, Math.min(pos + 4, text.length()));
+                    if (hex.length() < 4 || !hex.chars().allMatch(h -> h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F'))
+                        throw error("bad \\u escape '\\u" + hex + "' (expected: four hex digits)");
+                    out.append((char)Integer.parseInt(hex, 16));
                     pos += 4;
                 }
                 case '"', '\\', '/' -> out.append(e);

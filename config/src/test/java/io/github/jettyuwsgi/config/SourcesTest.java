@@ -96,6 +96,19 @@ class SourcesTest
     }
 
     @Test
+    void aJsonUnicodeEscapeNeedsFourHexDigits()
+    {
+        // the fuzzer's json-unicode-escape-not-hex: a NumberFormatException out of the loader before
+        assertEquals(List.of("\u00e9t\u00c9"), fixture().file("u.json", "{\"uwsgi\": {\"print\": \"\\u00e9t\\u00C9\"}}").load("--json", "u.json").getAll("print"));
+        for (String escape : List.of("\\uwsgi", "\\u12", "\\u+123", "\\u\u0661\u0662\u0663\u0664"))
+        {
+            ConfigFixture fixture = fixture().file("bad.json", "{\"uwsgi\": {\"print\": \"" + escape + "\"}}");
+            ConfigException x = assertThrows(ConfigException.class, () -> fixture.load("--json", "bad.json"), escape);
+            assertTrue(x.getMessage().contains("(expected: four hex digits)"), x.getMessage());
+        }
+    }
+
+    @Test
     void strictRejectsUnknownKeysEvenBeforeTheStrictLine()
     {
         // uwsgi --ini s1.ini: "[strict-mode] unknown config directive: before-strict"
