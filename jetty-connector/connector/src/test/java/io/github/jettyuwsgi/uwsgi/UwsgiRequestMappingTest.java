@@ -278,8 +278,10 @@ public class UwsgiRequestMappingTest
     @Test
     public void testChunkedTwiceOrNotLastIsABadRequest()
     {
-        // the fuzzer's transfer-encoding-chunked-twice: two vars are one list, "chunked, chunked", which Jetty's parser refuses
-        for (String[] codings : new String[][]{{"chunked", "chunked"}, {"chunked, chunked"}, {"chunked", "gzip"}, {"chunked, gzip"}})
+        // the fuzzer's transfer-encoding-chunked-twice and transfer-encoding-not-a-token: two vars are one list,
+        // "chunked, chunked", which Jetty's parser refuses, as it refuses a coding that is no token
+        for (String[] codings : new String[][]{{"chunked", "chunked"}, {"chunked, chunked"}, {"chunked", "gzip"}, {"chunked, gzip"},
+            {"chq\"ked", "chunked"}, {"gzip;q=1, chunked"}})
         {
             List<String> vars = new ArrayList<>(List.of("REQUEST_METHOD", "POST", "REQUEST_URI", "/"));
             for (String coding : codings)
@@ -287,6 +289,7 @@ public class UwsgiRequestMappingTest
             UwsgiException x = assertThrows(UwsgiException.class, () -> map(vars.toArray(String[]::new)), List.of(codings).toString());
             assertTrue(x.getMessage().endsWith("(expected: chunked once, as the last coding)"), x.getMessage());
         }
+        assertEquals(BodyFraming.CHUNKED, map("REQUEST_METHOD", "POST", "REQUEST_URI", "/", "HTTP_TRANSFER_ENCODING", ", chunked").framing());
         UwsgiRequest request = map("REQUEST_METHOD", "POST", "REQUEST_URI", "/", "HTTP_TRANSFER_ENCODING", "gzip", "HTTP_TRANSFER_ENCODING", "chunked");
         assertEquals(BodyFraming.CHUNKED, request.framing());
         assertEquals(List.of("gzip", "chunked"), request.metaData().getHttpFields().getValuesList(HttpHeader.TRANSFER_ENCODING));

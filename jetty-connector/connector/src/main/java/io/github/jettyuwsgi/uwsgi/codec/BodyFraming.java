@@ -1,7 +1,7 @@
 package io.github.jettyuwsgi.uwsgi.codec;
 
-import java.util.Locale;
-
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * How the request body that follows a vars block is delimited; decided from the vars alone, in this one place.
@@ -83,16 +83,33 @@ public record BodyFraming(Kind kind, long contentLength)
     }
 
     /**
-     * A sender must not apply chunked more than once, and chunked must come last (RFC 9112 section 6.1): Jetty's HTTP
-     * parser refuses {@code chunked, chunked} and {@code chunked, gzip}, and so does this.
+     * A sender must not apply chunked more than once, and chunked must come last (RFC 9112 section 6.1); every coding is
+     * a token. Jetty's HTTP parser refuses {@code chunked, chunked}, {@code chunked, gzip} and {@code chu"ked, chunked},
+     * and so does this (a coding's parameters too: no frontend forwards one with a raw chunked body).
      */
     private static boolean isChunkedOnceAndLast(String transferEncoding)
     {
-        String[] codings = transferEncoding.split(",");
-        for (int i = 0; i < codings.length; i++)
+        // a list's empty elements do not count (RFC 9110 section 5.6.1)
+        List<String> codings = Arrays.stream(transferEncoding.split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList();
+        for (int i = 0; i < codings.size(); i++)
         {
-            boolean chunked = codings[i].strip().toLowerCase(Locale.ENGLISH).equals("chunked");
-            if (chunked != (i == codings.length - 1))
+            String coding = codings.get(i);
+            if (!isToken(coding))
+                return false;
+            boolean chunked = coding.equalsIgnoreCase("chunked");
+            if (chunked != (i == codings.size() - 1))
+                return false;
+        }
+        return !codings.isEmpty();
+    }
+
+    private static boolean isToken(String value)
+    {
+        for (int i = 0; i < value.length(); i++)
+        {
+            char c = value.charAt(i);
+            boolean tchar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!tchar)
                 return false;
         }
         return true;
