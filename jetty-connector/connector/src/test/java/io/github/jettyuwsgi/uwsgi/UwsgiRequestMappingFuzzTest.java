@@ -121,7 +121,17 @@ public class UwsgiRequestMappingFuzzTest
         {
             mappedFields.add(field.getName().toLowerCase(Locale.ENGLISH) + ": " + field.getValue().strip());
         }
-        assertEquals(mappedFields, parsed.fields, head);
+        assertEquals(mappedFields.size(), parsed.fields.size(), head);
+        for (int i = 0; i < mappedFields.size(); i++)
+        {
+            String field = mappedFields.get(i);
+            String value = field.substring(field.indexOf(": ") + 2);
+            // Jetty's parser takes a value that starts like a cached field ("Connection: close") in the cached field's
+            // case ("closE1;" is read "close1;"); the mapping keeps the value as the client sent it
+            if (!field.equals(parsed.fields.get(i)) && field.equalsIgnoreCase(parsed.fields.get(i)) && sentAsIs(vars, value))
+                continue;
+            assertEquals(field, parsed.fields.get(i), head);
+        }
     }
 
     /**
@@ -185,6 +195,17 @@ public class UwsgiRequestMappingFuzzTest
         if (uri.getPath() == null)
             uri.path("/");
         return uri;
+    }
+
+    /** Whether some var carries this value as it is: the mapping passed the client's value on, in the client's case. */
+    private static boolean sentAsIs(UwsgiVars vars, String value)
+    {
+        for (int i = 0; i < vars.size(); i++)
+        {
+            if (vars.value(i).strip().equals(value))
+                return true;
+        }
+        return false;
     }
 
     /** The {@code REQUEST_URI} bytes, as the client sent them in its request line (the frontend passes them raw). */
