@@ -128,7 +128,7 @@ public final class UwsgiOptions
         {
             if (Math.abs(name.length() - key.length()) >= bestDistance)
                 continue;
-            int distance = levenshtein(key, name);
+            int distance = levenshtein(key, name, bestDistance);
             if (distance < bestDistance)
             {
                 best = name;
@@ -140,6 +140,16 @@ public final class UwsgiOptions
 
     static int levenshtein(String a, String b)
     {
+        return levenshtein(a, b, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The edit distance of a and b, or some value of at least {@code limit} once a row of the table has no cell below it:
+     * a cell never falls below the smallest of the row above, so no later row can. A key unlike every option is then
+     * settled after a row or two per name rather than the whole table.
+     */
+    static int levenshtein(String a, String b, int limit)
+    {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++)
@@ -147,11 +157,15 @@ public final class UwsgiOptions
         for (int i = 1; i <= a.length(); i++)
         {
             current[0] = i;
+            int rowMinimum = i;
             for (int j = 1; j <= b.length(); j++)
             {
                 int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
                 current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+                rowMinimum = Math.min(rowMinimum, current[j]);
             }
+            if (rowMinimum >= limit)
+                return rowMinimum;
             int[] swap = previous;
             previous = current;
             current = swap;
