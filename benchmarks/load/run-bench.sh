@@ -131,7 +131,7 @@ start_launcher()
   local tcp http fcgi
   tcp=$(free_port); http=$(free_port); fcgi=$(free_port)
   java -Xms256m -Xmx256m -jar "$dist/jetty-uwsgi-launcher.jar" --socket "$WORK/$name.sock" --socket "127.0.0.1:$tcp" \
-       --chmod-socket 666 --http-socket "127.0.0.1:$http" --fastcgi-socket "127.0.0.1:$fcgi" "${WAR_OPTIONS[@]}" "$@" \
+       --chmod-socket 666 --http-socket "127.0.0.1:$http" --fastcgi-socket "127.0.0.1:$fcgi" "$@" \
        >"$WORK/$name.out" 2>&1 &
   SERVER_PID[$name]=$!
   PIDS+=("$!")
@@ -146,11 +146,22 @@ await_launchers()
   done
 }
 
-start_launcher ours "$DIST" --disable-logging
-start_launcher ourslog "$DIST" --logto "$WORK/ourslog.log"
+start_launcher ours "$DIST" "${WAR_OPTIONS[@]}" --disable-logging
+start_launcher ourslog "$DIST" "${WAR_OPTIONS[@]}" --logto "$WORK/ourslog.log"
 if [ -n "$BASELINE" ]; then
-  start_launcher base "$BASELINE" --disable-logging
-  start_launcher baselog "$BASELINE" --logto "$WORK/baselog.log"
+  start_launcher base "$BASELINE" "${WAR_OPTIONS[@]}" --disable-logging
+  start_launcher baselog "$BASELINE" "${WAR_OPTIONS[@]}" --logto "$WORK/baselog.log"
+fi
+if [ "$APP" = hello ]; then
+  # the JVM plugin's own application on our launcher (GatewayServlet): the same code behind both
+  start_launcher oursjwsgi "$DIST" --jwsgi HelloJwsgi:application --classpath "$WORK/jwsgi" --disable-logging
+  # no servlet container: the connectors and one core handler (HelloHandlerServer.java)
+  HANDLER_HTTP=$(free_port)
+  mkdir -p "$WORK/handler"
+  javac -d "$WORK/handler" -cp "$DIST/lib/core/*" "$HERE/HelloHandlerServer.java"
+  java -Xms256m -Xmx256m -cp "$WORK/handler:$DIST/lib/core/*" HelloHandlerServer "$WORK/handler.sock" "$HANDLER_HTTP" \
+       >"$WORK/handler.out" 2>&1 &
+  SERVER_PID[handler]=$!; PIDS+=("$!")
 fi
 
 if [ "$APP" = hello ]; then
@@ -169,6 +180,7 @@ if [ "$APP" = hello ]; then
   wait_for "uWSGI jvm+jwsgi" "grep -q 'JWSGI app' '$WORK/uwsgi-jvm.out' && [ -S '$WORK/uwsgi-jvm.sock' ]" "${SERVER_PID[uwsgi-jvm]}" "$WORK/uwsgi-jvm.out"
 fi
 await_launchers
+[ "$APP" != hello ] || wait_for "core handler server" "grep -q '^ready' '$WORK/handler.out'" "${SERVER_PID[handler]}" "$WORK/handler.out"
 
 # One nginx, one worker, one server block per target.
 NGINX_CONF="$WORK/nginx.conf"
@@ -212,6 +224,10 @@ if [ "$APP" = hello ]; then
   add_nginx_target null-c null "$UWSGI_PARAMS uwsgi_pass unix:$WORK/null.sock;"
   add_nginx_target uwsgi-py uwsgi-py "$UWSGI_PARAMS uwsgi_pass unix:$WORK/uwsgi-py.sock;"
   add_nginx_target uwsgi-jvm uwsgi-jvm "$UWSGI_PARAMS uwsgi_modifier1 8; uwsgi_pass unix:$WORK/uwsgi-jvm.sock;"
+  add_nginx_target ours-unix-jwsgi oursjwsgi "$UWSGI_PARAMS uwsgi_pass unix:$WORK/oursjwsgi.sock;"
+  echo "  upstream handler-http { server 127.0.0.1:$HANDLER_HTTP; keepalive 16; keepalive_timeout 3s; }" >>"$NGINX_CONF"
+  add_nginx_target handler-unix handler "$UWSGI_PARAMS uwsgi_pass unix:$WORK/handler.sock;"
+  add_nginx_target handler-http-ka handler "proxy_http_version 1.1; proxy_set_header Connection ''; proxy_set_header Host \$host; proxy_pass http://handler-http;"
 fi
 for instance in ours ${BASELINE:+base}; do
   tcp_var="${instance}_TCP"; http_var="${instance}_HTTP"; fcgi_var="${instance}_FCGI"
@@ -223,12 +239,15 @@ for instance in ours ${BASELINE:+base}; do
   add_nginx_target "$instance-http-ka" "$instance" "proxy_http_version 1.1; proxy_set_header Connection ''; proxy_set_header Host \$host; proxy_pass http://$instance-http;"
   add_nginx_target "$instance-fcgi-ka" "$instance" "$FASTCGI_PARAMS fastcgi_keep_conn on; fastcgi_pass $instance-fcgi;"
   add_direct_target "direct-$instance-uwsgi" "$instance" uwsgi "$WORK/$instance.sock" "$PACKET"
+  add_direct_target "direct-$instance-uwsgi-log" "${instance}log" uwsgi "$WORK/${instance}log.sock" "$PACKET"
   add_direct_target "direct-$instance-close" "$instance" close "127.0.0.1:${!http_var}" "$REQUEST_PATH"
   add_direct_target "direct-$instance-ka" "$instance" keepalive "127.0.0.1:${!http_var}" "$REQUEST_PATH"
 done
 if [ "$APP" = hello ]; then
   add_direct_target direct-uwsgi-py uwsgi-py uwsgi "$WORK/uwsgi-py.sock" "$PACKET"
   add_direct_target direct-null-c null uwsgi "$WORK/null.sock" "$PACKET"
+  add_direct_target direct-handler-uwsgi handler uwsgi "$WORK/handler.sock" "$PACKET"
+  add_direct_target direct-handler-ka handler keepalive "127.0.0.1:$HANDLER_HTTP" "$REQUEST_PATH"
 fi
 echo "}" >>"$NGINX_CONF"
 mkdir -p "$WORK/nginx-body" "$WORK/nginx-uwsgi" "$WORK/nginx-proxy" "$WORK/nginx-fastcgi"
