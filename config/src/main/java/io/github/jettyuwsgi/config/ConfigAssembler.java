@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -88,6 +90,8 @@ final class ConfigAssembler
     /** Each key's first entry that is not derived: a placeholder's value, found without a walk over every entry. */
     private final Map<String, Entry> firstEntries = new HashMap<>();
     private final Map<String, String> customOptions = new LinkedHashMap<>();
+    /** The declare-option names being expanded, outermost first: one that expands into itself would never end. */
+    private final Deque<String> expanding = new ArrayDeque<>();
     private final Set<String> referenced = new HashSet<>();
     private final List<String> warnings = new ArrayList<>();
     private boolean strict;
@@ -171,9 +175,7 @@ final class ConfigAssembler
             }
         }
 
-        if (entries.size() >= limits.maxEntries())
-            throw ConfigException.at(origin, "more than " + limits.maxEntries() + " options (expected: at most " + limits.maxEntries() +
-                "; a for-times or for-readline loop too long?)");
+        checkEntryLimit(origin);
         Entry entry = new Entry(key, value, origin, placeholderOnly, false);
         entries.add(entry);
         firstEntries.putIfAbsent(key, entry);
@@ -195,6 +197,13 @@ final class ConfigAssembler
             entry.configured = true;
             immediate(key, value, origin);
         }
+    }
+
+    private void checkEntryLimit(Origin origin)
+    {
+        if (entries.size() >= limits.maxEntries())
+            throw ConfigException.at(origin, "more than " + limits.maxEntries() + " options (expected: at most " + limits.maxEntries() +
+                "; a for-times or for-readline loop too long, or a declare-option expanding into many?)");
     }
 
     ConfigException strictError(Entry entry)
@@ -282,6 +291,22 @@ final class ConfigAssembler
      */
     private void expandCustomOption(String key, String value, Origin origin)
     {
+        if (expanding.contains(key))
+            throw ConfigException.at(origin, key + ": declare-option expands into itself: " + String.join(" -> ", expanding) + " -> " + key +
+                " (expected: options that end in uWSGI's own)");
+        expanding.addLast(key);
+        try
+        {
+            expandWords(key, value, origin);
+        }
+        finally
+        {
+            expanding.removeLast();
+        }
+    }
+
+    private void expandWords(String key, String value, Origin origin)
+    {
         String[] words;
         if (value == null || value.isEmpty())
         {
@@ -326,6 +351,7 @@ final class ConfigAssembler
                 warnings.add(origin + ": " + key + " expands to unknown option \"" + newKey + "\"; uWSGI ignores it");
                 continue;
             }
+            checkEntryLimit(origin);
             Entry derived = new Entry(newKey, newValue, origin, false, true);
             derived.configured = true;
             entries.add(derived);

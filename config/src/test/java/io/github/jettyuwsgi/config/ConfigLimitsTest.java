@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,27 @@ class ConfigLimitsTest
         ConfigFixture fixture = new ConfigFixture(temp).file("loop.ini", ConfigFixture.ini("[uwsgi]", "for-times = 2147483647", "env = N%(_)", "endfor ="));
         ConfigException x = assertTimeoutPreemptively(QUICKLY, () -> assertThrows(ConfigException.class, () -> fixture.load("--ini", "loop.ini")));
         assertTrue(x.getMessage().startsWith("loop.ini:3: more than " + ConfigLimits.DEFAULT_MAX_ENTRIES + " options (expected: at most "), x.getMessage());
+    }
+
+    @Test
+    void aDeclaredOptionThatExpandsIntoItselfIsAnError()
+    {
+        // uWSGI itself recurses until its stack overflows; the fuzz run's declared-option-expands-into-itself
+        ConfigFixture fixture = new ConfigFixture(temp).file("self.ini", ConfigFixture.ini("[uwsgi]", "declare-option = a=b=$1",
+            "declare-option = b=env=A;a=$1", "a = x"));
+        ConfigException x = assertTimeoutPreemptively(QUICKLY, () -> assertThrows(ConfigException.class, () -> fixture.load("--ini", "self.ini")));
+        assertEquals("self.ini:4: a: declare-option expands into itself: a -> b -> a (expected: options that end in uWSGI's own)", x.getMessage());
+    }
+
+    @Test
+    void aDeclaredOptionThatDoublesAtEveryLevelStopsAtTheEntryLimit()
+    {
+        // twenty levels of two: a million options from one line, without a cycle
+        ConfigFixture fixture = new ConfigFixture(temp).file("double.ini", ConfigFixture.ini("[uwsgi]",
+            IntStream.range(0, 20).mapToObj(n -> n < 19 ? "declare-option = d" + n + "=d" + (n + 1) + "=$1;d" + (n + 1) + "=$1" :
+                "declare-option = d19=env=N$1").collect(Collectors.joining("\n")), "d0 = x"));
+        ConfigException x = assertTimeoutPreemptively(QUICKLY, () -> assertThrows(ConfigException.class, () -> fixture.load("--ini", "double.ini")));
+        assertTrue(x.getMessage().startsWith("double.ini:22: more than " + ConfigLimits.DEFAULT_MAX_ENTRIES + " options (expected: at most "), x.getMessage());
     }
 
     @Test
