@@ -1,17 +1,11 @@
 package io.github.jettyuwsgi.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +22,6 @@ final class ConfigAssembler
 {
     /** Any of these ends any logic block. */
     private static final Set<String> END_KEYS = Set.of("end", "endfor", "endif", "end-if", "end-for");
-
-    private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
 
     /** Immediate options with load-time side effects this library does not perform. */
     private static final Set<String> IGNORED_AT_LOAD = Set.of("inject-before", "inject-after", "resolve",
@@ -85,13 +77,12 @@ final class ConfigAssembler
     private final HostFacts facts;
     private final UwsgiOptions options;
     private final ConfigLimits limits;
+    private final ConfigFiles files;
     private final MagicTable magic;
     private final List<Entry> entries = new ArrayList<>();
     /** Each key's first entry that is not derived: a placeholder's value, found without a walk over every entry. */
     private final Map<String, Entry> firstEntries = new HashMap<>();
-    private final Map<String, String> customOptions = new LinkedHashMap<>();
-    /** The declare-option names being expanded, outermost first: one that expands into itself would never end. */
-    private final Deque<String> expanding = new ArrayDeque<>();
+    private final DeclaredOptions declared = new DeclaredOptions();
     private final Set<String> referenced = new HashSet<>();
     private final List<String> warnings = new ArrayList<>();
     private boolean strict;
@@ -108,6 +99,7 @@ final class ConfigAssembler
         this.facts = facts;
         this.options = options;
         this.limits = limits;
+        this.files = new ConfigFiles(facts.workingDirectory(), limits);
         this.magic = new MagicTable(facts);
     }
 
@@ -128,7 +120,7 @@ final class ConfigAssembler
 
     boolean isOption(String key)
     {
-        return options.isKnown(key) || customOptions.containsKey(key);
+        return options.isKnown(key) || declared.declares(key);
     }
 
     /**
@@ -137,13 +129,7 @@ final class ConfigAssembler
     Optional<UwsgiOptions.Argument> argument(String key)
     {
         Optional<UwsgiOptions.Argument> known = options.argument(key);
-        if (known.isPresent())
-            return known;
-        String template = customOptions.get(key);
-        if (template == null)
-            return Optional.empty();
-        boolean hasArguments = template.contains("$1") || template.contains("$2") || template.contains("$3");
-        return Optional.of(hasArguments ? UwsgiOptions.Argument.REQUIRED : UwsgiOptions.Argument.NO);
+        return known.isPresent() ? known : declared.argument(key);
     }
 
     void add(String key, String value, Origin origin)
@@ -192,7 +178,7 @@ final class ConfigAssembler
                 throw strictError(entry);
             return;
         }
-        if (options.isImmediate(key) || customOptions.containsKey(key))
+        if (options.isImmediate(key) || declared.declares(key))
         {
             entry.configured = true;
             immediate(key, value, origin);
@@ -214,7 +200,7 @@ final class ConfigAssembler
 
     private void immediate(String key, String value, Origin origin)
     {
-        if (customOptions.containsKey(key) && !options.isKnown(key))
+        if (declared.declares(key) && !options.isKnown(key))
         {
             expandCustomOption(key, value, origin);
             return;
@@ -281,83 +267,31 @@ final class ConfigAssembler
         if (options.isKnown(name))
             warnings.add(origin + ": declare-option \"" + name + "\" is already a uWSGI option; uWSGI keeps the built-in one");
         else
-            customOptions.put(name, value.substring(equals + 1));
+            declared.declare(name, value.substring(equals + 1));
     }
 
     /**
-     * {@code uwsgi_opt_custom}: the value's space-separated words replace {@code $1}, {@code $2}, ... in each
-     * {@code key=value} of the template (separated by {@code ;}), and each resulting option is applied directly.
-     * uWSGI does not list those in its exported options, so they are kept as {@link ConfigEntry#derived()} entries.
+     * {@code uwsgi_opt_custom}: each option the template makes is applied directly. uWSGI does not list those in its
+     * exported options, so they are kept as {@link ConfigEntry#derived()} entries.
      */
     private void expandCustomOption(String key, String value, Origin origin)
     {
-        if (expanding.contains(key))
-            throw ConfigException.at(origin, key + ": declare-option expands into itself: " + String.join(" -> ", expanding) + " -> " + key +
-                " (expected: options that end in uWSGI's own)");
-        expanding.addLast(key);
-        try
+        declared.expand(key, value, origin, (newKey, newValue) ->
         {
-            expandWords(key, value, origin);
-        }
-        finally
-        {
-            expanding.removeLast();
-        }
-    }
-
-    private void expandWords(String key, String value, Origin origin)
-    {
-        String[] words;
-        if (value == null || value.isEmpty())
-        {
-            words = new String[]{""};
-        }
-        else
-        {
-            int count = 1;
-            for (int i = 0; i < value.length(); i++)
-            {
-                if (value.charAt(i) == ' ')
-                    count++;
-            }
-            words = new String[count];
-            int pos = 0;
-            for (String word : value.split(" "))
-            {
-                if (!word.isEmpty())
-                    words[pos++] = word;
-            }
-        }
-        for (String part : customOptions.get(key).split(";"))
-        {
-            if (part.isEmpty())
-                continue;
-            int equals = part.indexOf('=');
-            if (equals < 0)
-                break;
-            String newKey = part.substring(0, equals);
-            String newValue = part.substring(equals + 1);
-            for (int i = 0; i < words.length; i++)
-            {
-                if (words[i] == null)
-                    continue;
-                newKey = newKey.replace("$" + (i + 1), words[i]);
-                newValue = newValue.replace("$" + (i + 1), words[i]);
-            }
             if (!isOption(newKey))
             {
                 if (strict)
                     throw ConfigException.at(origin, key + " expands to unknown option \"" + newKey + "\" with strict = true");
                 warnings.add(origin + ": " + key + " expands to unknown option \"" + newKey + "\"; uWSGI ignores it");
-                continue;
+                return;
             }
             checkEntryLimit(origin);
             Entry derived = new Entry(newKey, newValue, origin, false, true);
             derived.configured = true;
             entries.add(derived);
-            if (options.isImmediate(newKey) || customOptions.containsKey(newKey))
+            if (options.isImmediate(newKey) || declared.declares(newKey))
                 immediate(newKey, newValue, origin);
-        }
+        });
     }
 
     // ---- logic blocks ------------------------------------------------------------------------------------------
@@ -394,7 +328,7 @@ final class ConfigAssembler
                 byte[] content;
                 try
                 {
-                    content = readBounded(resolve(data, origin), origin);
+                    content = files.readLines(data, origin);
                 }
                 catch (IOException x)
                 {
@@ -414,9 +348,9 @@ final class ConfigAssembler
                 if (matches != negated)
                     add(key, context(value, actual), origin);
             }
-            case IF_EXISTS, IF_NOT_EXISTS -> when(Files.isReadable(resolve(data, origin)) == (logic == Logic.IF_EXISTS), key, value, data, origin);
-            case IF_FILE, IF_NOT_FILE -> when(Files.isRegularFile(resolve(data, origin)) == (logic == Logic.IF_FILE), key, value, data, origin);
-            case IF_DIR, IF_NOT_DIR -> when(Files.isDirectory(resolve(data, origin)) == (logic == Logic.IF_DIR), key, value, data, origin);
+            case IF_EXISTS, IF_NOT_EXISTS -> when(Files.isReadable(files.resolve(data, origin)) == (logic == Logic.IF_EXISTS), key, value, data, origin);
+            case IF_FILE, IF_NOT_FILE -> when(Files.isRegularFile(files.resolve(data, origin)) == (logic == Logic.IF_FILE), key, value, data, origin);
+            case IF_DIR, IF_NOT_DIR -> when(Files.isDirectory(files.resolve(data, origin)) == (logic == Logic.IF_DIR), key, value, data, origin);
             case IF_RELOAD, IF_NOT_RELOAD ->
             {
                 if (facts.reload() == (logic == Logic.IF_RELOAD))
@@ -455,58 +389,12 @@ final class ConfigAssembler
 
     // ---- files ---------------------------------------------------------------------------------------------------
 
-    private Path resolve(String file, Origin origin)
-    {
-        try
-        {
-            return facts.workingDirectory().resolve(file);
-        }
-        catch (InvalidPathException x) // a NUL byte: no file has that name
-        {
-            throw ConfigException.at(origin, "file name: '" + file.replace('\0', '?') + "' (expected: a file path; " + x.getReason() + ")");
-        }
-    }
-
-    private static void refuseScheme(String name, Origin origin)
-    {
-        if (SCHEME.matcher(name).find() || name.equals("-"))
-            throw ConfigException.at(origin, "config source \"" + name + "\" refused (expected: a plain file path; " +
-                "uWSGI's schemes such as exec://, http:// and fd:// are not supported because they can run code or read from the network)");
-    }
-
-    private byte[] read(String file, Origin origin)
-    {
-        try
-        {
-            return readBounded(resolve(file, origin), origin);
-        }
-        catch (IOException x)
-        {
-            throw ConfigException.at(origin, "cannot read config file " + file + " (" + x + ")");
-        }
-    }
-
-    /**
-     * Reads at most {@link ConfigLimits#maxFileBytes()}: {@code @(/dev/zero)} or a huge file must not fill the heap.
-     */
-    private byte[] readBounded(Path path, Origin origin) throws IOException
-    {
-        try (InputStream in = Files.newInputStream(path))
-        {
-            byte[] content = in.readNBytes(limits.maxFileBytes());
-            if (in.read() >= 0)
-                throw ConfigException.at(origin, path.getFileName() + ": more than " + limits.maxFileBytes() + " bytes (expected: at most " +
-                    limits.maxFileBytes() + ")");
-            return content;
-        }
-    }
-
     /**
      * {@code ini = file[:section]}, {@code --ini}: may set the upper-case magic variables if it is the first config.
      */
     void loadIni(String name, Origin origin)
     {
-        refuseScheme(name, origin);
+        ConfigFiles.refuseScheme(name, origin);
         int colon = name.lastIndexOf(':');
         String file = colon >= 0 ? name.substring(0, colon) : name;
         String section = colon >= 0 && colon + 1 < name.length() ? name.substring(colon + 1) : "uwsgi";
@@ -521,7 +409,7 @@ final class ConfigAssembler
         try
         {
             boolean first = fillMagic(name, origin);
-            String text = magic.substitute(read(file, origin));
+            String text = magic.substitute(files.readConfig(file, origin));
             lastIniFile = file;
             List<RawOption> found = IniFormat.read(text, section);
             if (found == null)
@@ -544,7 +432,7 @@ final class ConfigAssembler
 
     void loadJson(String name, Origin origin)
     {
-        refuseScheme(name, origin);
+        ConfigFiles.refuseScheme(name, origin);
         int colon = name.lastIndexOf(':');
         String file = colon >= 0 ? name.substring(0, colon) : name;
         String section = colon >= 0 && colon + 1 < name.length() ? name.substring(colon + 1) : "uwsgi";
@@ -552,7 +440,7 @@ final class ConfigAssembler
         try
         {
             boolean first = fillMagic(name, origin);
-            String text = magic.substitute(read(file, origin));
+            String text = magic.substitute(files.readConfig(file, origin));
             for (RawOption option : JsonFormat.read(text, section, file))
                 add(option.key(), option.value(), new Origin(file, option.line()));
             if (first)
@@ -602,7 +490,7 @@ final class ConfigAssembler
     private boolean fillMagic(String name, Origin origin)
     {
         boolean mayBeFirst = templateDepth == 0;
-        resolve(name, origin);
+        files.resolve(name, origin);
         try
         {
             return magic.fill(name, mayBeFirst);
@@ -630,23 +518,13 @@ final class ConfigAssembler
         for (Entry entry : entries)
         {
             if (entry.value != null && !entry.configured)
-                entry.value = ConfigPass.apply(entry.value, '@', file -> readAtFile(file, entry.origin), entry.origin, budget);
+                entry.value = ConfigPass.apply(entry.value, '@', file -> files.readAtFile(file, entry.origin), entry.origin, budget);
         }
         for (Entry entry : entries)
         {
             if (entry.value != null && !entry.configured)
                 entry.value = ConfigPass.apply(entry.value, '%', key -> PlaceholderMath.evaluate(key, this::firstValue), entry.origin, budget);
         }
-    }
-
-    private String readAtFile(String file, Origin origin)
-    {
-        refuseScheme(file, origin);
-        String content = new String(read(file, origin), StandardCharsets.UTF_8);
-        // uWSGI drops one trailing newline (or carriage return), no more
-        if (!content.isEmpty() && (content.endsWith("\n") || content.endsWith("\r")))
-            content = content.substring(0, content.length() - 1);
-        return content;
     }
 
     /**
