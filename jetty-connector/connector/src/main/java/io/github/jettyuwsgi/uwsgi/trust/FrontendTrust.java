@@ -39,6 +39,8 @@ public final class FrontendTrust
 
     private final FrontendSecret secret;
     private final FrontendAllowList allowList;
+    /** What the log lines name the listener: {@code uwsgi}, or {@code fastcgi} for the launcher's FastCGI socket. */
+    private final String protocol;
     private final LongAdder refusedAddresses = new LongAdder();
     private final LongAdder refusedPackets = new LongAdder();
     private final RateLimitedLog addressLog = new RateLimitedLog(LOG_INTERVAL_SECONDS);
@@ -50,8 +52,25 @@ public final class FrontendTrust
      */
     public FrontendTrust(FrontendSecret secret, FrontendAllowList allowList)
     {
+        this(secret, allowList, "uwsgi");
+    }
+
+    /**
+     * @param allowList the addresses the frontends of a listener that believes its peer's params (a FastCGI socket) may
+     * connect from
+     * @param protocol the listener's protocol, for the log lines
+     * @return checks of the address only: such a listener has no vars to carry a secret
+     */
+    public static FrontendTrust addressesOnly(FrontendAllowList allowList, String protocol)
+    {
+        return new FrontendTrust(null, allowList, protocol);
+    }
+
+    private FrontendTrust(FrontendSecret secret, FrontendAllowList allowList, String protocol)
+    {
         this.secret = secret;
         this.allowList = allowList;
+        this.protocol = protocol;
     }
 
     /**
@@ -113,8 +132,8 @@ public final class FrontendTrust
             return true;
         refusedAddresses.increment();
         if (LOG.isWarnEnabled())
-            addressLog.log(suppressed -> LOG.warn("uwsgi: refused connection from {}:{}: not an allowed frontend (allow-frontend: {}); closed{}",
-                inet.getAddress().getHostAddress(), inet.getPort(), allowList, suppressed));
+            addressLog.log(suppressed -> LOG.warn("{}: refused connection from {}:{}: not an allowed frontend (allow-frontend: {}); closed{}",
+                protocol, inet.getAddress().getHostAddress(), inet.getPort(), allowList, suppressed));
         return false;
     }
 

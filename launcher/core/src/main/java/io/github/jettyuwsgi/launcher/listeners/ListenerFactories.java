@@ -5,6 +5,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 import io.github.jettyuwsgi.launcher.options.HttpsSocketSpec;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendAllowList;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.fcgi.server.ServerFCGIConnectionFactory;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -79,13 +81,16 @@ public final class ListenerFactories
     /**
      * @param configuration the launcher's HTTP configuration; a copy gets the customizer that answers the client's
      * address from the frontend's {@code REMOTE_ADDR} and {@code REMOTE_PORT} params ({@link FastCgiClientAddress})
+     * @param allowList the addresses frontends may connect from ({@code allow-frontend}), or null for any
      * @return Jetty's FastCGI server, which keeps the connection open when the frontend asks
      * ({@code fastcgi_keep_conn on})
      */
-    public static ConnectionFactory[] fastcgi(HttpConfiguration configuration)
+    public static ConnectionFactory[] fastcgi(HttpConfiguration configuration, FrontendAllowList allowList)
     {
         HttpConfiguration fastcgi = new HttpConfiguration(configuration);
         fastcgi.addCustomizer(new FastCgiClientAddress());
-        return new ConnectionFactory[]{new ServerFCGIConnectionFactory(fastcgi)};
+        if (allowList == null)
+            return new ConnectionFactory[]{new ServerFCGIConnectionFactory(fastcgi)};
+        return new ConnectionFactory[]{new TrustedFastCgiConnectionFactory(fastcgi, FrontendTrust.addressesOnly(allowList, "fastcgi"))};
     }
 }

@@ -101,7 +101,20 @@ final class OptionsValidation
      */
     private static void checkFrontendTrust(LauncherOptions options, List<String> all)
     {
-        if (options.frontendSecret != null || !options.allowFrontends.isEmpty() || options.insecureFrontend)
+        if (!options.allowFrontends.isEmpty() || options.insecureFrontend)
+            return;
+        // a FastCGI socket believes its params (REMOTE_ADDR, HTTPS) as a uwsgi socket believes its vars; only the allow
+        // list protects it, since FastCGI has no vars to carry a secret in
+        for (ListenAddress address : options.fastcgiSockets)
+        {
+            if (address.isUnix() || address.isLoopback())
+                continue;
+            all.add("fastcgi-socket " + address + ": listens on " + (address.isAllInterfaces() ? "all interfaces" : "a non-loopback address") +
+                " without frontend trust, so any host that reaches it can send the FastCGI params the applications believe (REMOTE_ADDR, HTTPS, ...)" +
+                " (expected: --allow-frontend CIDR with the frontends' addresses (--frontend-secret applies to uwsgi sockets only)," +
+                " or --insecure-frontend to accept the risk; or 127.0.0.1:" + address.getPort() + " or a Unix socket when the frontend runs on this machine)");
+        }
+        if (options.frontendSecret != null)
             return;
         for (ListenAddress address : options.uwsgiSockets)
         {

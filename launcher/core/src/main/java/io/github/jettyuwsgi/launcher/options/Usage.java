@@ -39,7 +39,8 @@ public final class Usage
         usage.append("Nothing listens unless a --socket or --http-socket asks for it. The uwsgi vars (REMOTE_ADDR, HTTPS, ...)\n");
         usage.append("are trusted, so only the frontend may reach a uwsgi socket: 127.0.0.1:PORT or a Unix socket is the safe\n");
         usage.append("form; :PORT (all interfaces) or another address needs --frontend-secret or --allow-frontend, or\n");
-        usage.append("--insecure-frontend to start anyway (a warning is logged).\n");
+        usage.append("--insecure-frontend to start anyway (a warning is logged). The same holds for a --fastcgi-socket and its\n");
+        usage.append("params, with --allow-frontend only.\n");
         usage.append("uWSGI's process options (master, processes, lazy-apps, ...) are accepted and reported as ignored.\n");
         usage.append("SIGTERM and SIGINT stop gracefully: requests in flight get up to " + LauncherOptions.STOP_TIMEOUT_MILLIS / 1000 + "s to finish, then the exit\n");
         usage.append("status is 143 (130 for SIGINT). SIGQUIT prints the JVM's thread dump: the JVM keeps that signal.\n");

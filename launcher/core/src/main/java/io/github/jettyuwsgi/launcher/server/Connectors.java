@@ -91,7 +91,9 @@ final class Connectors
         }
         for (ListenAddress address : options.getFastcgiSockets())
         {
-            server.addConnector(newConnector(server, "fastcgi", address, ListenerFactories.fastcgi(httpConfiguration)));
+            // an allow list of its own per socket, so that the stats document counts refusals per socket
+            FrontendAllowList allowList = options.getAllowFrontends().isEmpty() ? null : FrontendAllowList.of(options.getAllowFrontends());
+            server.addConnector(newConnector(server, "fastcgi", address, ListenerFactories.fastcgi(httpConfiguration, allowList)));
         }
     }
 
@@ -201,7 +203,8 @@ final class Connectors
             return connector;
         }
 
-        boolean trusted = "uwsgi".equals(kind) && (options.getFrontendSecret() != null || !options.getAllowFrontends().isEmpty());
+        boolean trusted = "uwsgi".equals(kind) && (options.getFrontendSecret() != null || !options.getAllowFrontends().isEmpty())
+            || "fastcgi".equals(kind) && !options.getAllowFrontends().isEmpty();
         if (address.isAllInterfaces() && !trusted)
             LOG.warn("{} socket {} listens on all interfaces: any host that reaches it can send requests{}; use 127.0.0.1:{} when the frontend runs on this machine",
                 kind, address, "uwsgi".equals(kind) || "fastcgi".equals(kind) ? " with forged REMOTE_ADDR and HTTPS vars" : "", address.getPort());

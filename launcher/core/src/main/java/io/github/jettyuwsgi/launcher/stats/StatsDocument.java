@@ -14,6 +14,7 @@ import java.util.Map;
 
 import io.github.jettyuwsgi.launcher.deploy.ReloadableApplications;
 import io.github.jettyuwsgi.launcher.harakiri.HarakiriHandler;
+import io.github.jettyuwsgi.launcher.listeners.TrustedFastCgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.fcgi.server.ServerFCGIConnectionFactory;
@@ -162,7 +163,7 @@ public final class StatsDocument
 
     /**
      * Ours, beside uWSGI's keys (readers ignore keys they do not know): the connections the listener accepted and has
-     * open, and what its frontend checks refused (uwsgi sockets; 0 elsewhere).
+     * open, and what its frontend checks refused (uwsgi sockets, and FastCGI sockets' allow list; 0 elsewhere).
      */
     private static void putCounters(Connector connector, Map<String, Object> socket)
     {
@@ -170,7 +171,8 @@ public final class StatsDocument
         socket.put("connections", accepted == null ? 0L : accepted.getAccepted());
         socket.put("open_connections", (long)connector.getConnectedEndPoints().size());
         UwsgiConnectionFactory uwsgi = connector.getConnectionFactory(UwsgiConnectionFactory.class);
-        FrontendTrust trust = uwsgi == null ? FrontendTrust.NONE : uwsgi.getUwsgiConfiguration().getFrontendTrust();
+        TrustedFastCgiConnectionFactory fastcgi = connector.getConnectionFactory(TrustedFastCgiConnectionFactory.class);
+        FrontendTrust trust = uwsgi != null ? uwsgi.getUwsgiConfiguration().getFrontendTrust() : fastcgi != null ? fastcgi.getFrontendTrust() : FrontendTrust.NONE;
         socket.put("refused_frontends", trust.getRefusedAddresses());
         socket.put("refused_packets", trust.getRefusedPackets());
     }

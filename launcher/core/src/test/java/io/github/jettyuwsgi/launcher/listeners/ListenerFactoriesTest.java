@@ -1,6 +1,7 @@
 package io.github.jettyuwsgi.launcher.listeners;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +10,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jettyuwsgi.launcher.options.HttpsSocketSpec;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendAllowList;
+import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.fcgi.client.transport.HttpClientTransportOverFCGI;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
@@ -151,7 +155,7 @@ public class ListenerFactoriesTest
     @Test
     public void testFastCgiClientIsServed() throws Exception
     {
-        int port = start(ListenerFactories.fastcgi(new HttpConfiguration()));
+        int port = start(ListenerFactories.fastcgi(new HttpConfiguration(), null));
         HttpClient client = new HttpClient(new HttpClientTransportOverFCGI("/srv"));
         client.start();
         try
@@ -170,13 +174,45 @@ public class ListenerFactoriesTest
     }
 
     /**
+     * With {@code allow-frontend}, a FastCGI connection from another address is closed unread and counted, as on a
+     * uwsgi socket; one from an allowed address is served.
+     */
+    @Test
+    public void testFastCgiAllowListClosesOtherFrontends() throws Exception
+    {
+        ConnectionFactory[] refusing = ListenerFactories.fastcgi(new HttpConfiguration(), FrontendAllowList.of(List.of("192.0.2.0/24")));
+        int refusingPort = start(refusing);
+        FrontendTrust trust = ((TrustedFastCgiConnectionFactory)refusing[0]).getFrontendTrust();
+        try (Socket socket = new Socket("127.0.0.1", refusingPort))
+        {
+            socket.setSoTimeout(10_000);
+            // closed before anything is read: the client sees the end of the stream, not an answer
+            assertEquals(-1, socket.getInputStream().read());
+        }
+        assertEquals(1, trust.getRefusedAddresses());
+        server.stop();
+
+        int port = start(ListenerFactories.fastcgi(new HttpConfiguration(), FrontendAllowList.of(List.of("127.0.0.0/8"))));
+        HttpClient allowed = new HttpClient(new HttpClientTransportOverFCGI("/srv"));
+        allowed.start();
+        try
+        {
+            assertEquals(200, allowed.GET("http://127.0.0.1:" + port + "/hello").getStatus());
+        }
+        finally
+        {
+            allowed.stop();
+        }
+    }
+
+    /**
      * The FastCGI server answers the client's address from the frontend's REMOTE_ADDR and REMOTE_PORT params, not
      * from its socket (which sees the frontend); without them, the socket's.
      */
     @Test
     public void testFastCgiRemoteAddressIsTheFrontendsClient() throws Exception
     {
-        int port = start(ListenerFactories.fastcgi(new HttpConfiguration()));
+        int port = start(ListenerFactories.fastcgi(new HttpConfiguration(), null));
         HttpClient client = new HttpClient(new HttpClientTransportOverFCGI("/srv")
         {
             @Override

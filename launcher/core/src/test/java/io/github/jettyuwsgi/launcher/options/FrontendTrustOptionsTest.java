@@ -76,10 +76,29 @@ public class FrontendTrustOptionsTest
     }
 
     @Test
-    public void testOtherListenersAreNotRefused()
+    public void testHttpListenersAreNotRefused()
     {
-        // HTTP carries no vars to believe; FastCGI keeps its warning (docs/reliability.md)
-        assertEquals(List.of(), validate("--http-socket", ":8080", "--fastcgi-socket", ":9000"));
+        // HTTP carries no vars to believe
+        assertEquals(List.of(), validate("--http-socket", ":8080", "--http-socket", "192.0.2.10:8081"));
+    }
+
+    private static String fastcgiRefusal(String address, String where, int port)
+    {
+        return "fastcgi-socket " + address + ": listens on " + where + " without frontend trust, so any host that reaches it can send the FastCGI params the applications believe (REMOTE_ADDR, HTTPS, ...)" +
+            " (expected: --allow-frontend CIDR with the frontends' addresses (--frontend-secret applies to uwsgi sockets only)," +
+            " or --insecure-frontend to accept the risk; or 127.0.0.1:" + port + " or a Unix socket when the frontend runs on this machine)";
+    }
+
+    @Test
+    public void testNonLoopbackFastCgiSocketIsRefusedUnlessAnAllowListOrInsecureFrontendSaysSo()
+    {
+        assertEquals(List.of(fastcgiRefusal(":9000", "all interfaces", 9000), fastcgiRefusal("192.0.2.10:9001", "a non-loopback address", 9001)),
+            validate("--fastcgi-socket", ":9000", "--fastcgi-socket", "192.0.2.10:9001", "--fastcgi-socket", "127.0.0.1:9002", "--fastcgi-socket", "/tmp/f.sock"));
+        // a secret protects the uwsgi socket only: FastCGI has no vars to carry it
+        assertEquals(List.of(fastcgiRefusal(":9000", "all interfaces", 9000)),
+            validate("--socket", ":3031", "--fastcgi-socket", ":9000", "--frontend-secret", "S=v"));
+        assertEquals(List.of(), validate("--fastcgi-socket", ":9000", "--allow-frontend", "10.0.0.0/8"));
+        assertEquals(List.of(), validate("--fastcgi-socket", ":9000", "--insecure-frontend"));
     }
 
     @Test
