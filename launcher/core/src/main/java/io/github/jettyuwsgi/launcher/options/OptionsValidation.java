@@ -103,27 +103,25 @@ final class OptionsValidation
     {
         if (!options.allowFrontends.isEmpty() || options.insecureFrontend)
             return;
-        // a FastCGI socket believes its params (REMOTE_ADDR, HTTPS) as a uwsgi socket believes its vars; only the allow
-        // list protects it, since FastCGI has no vars to carry a secret in
-        for (ListenAddress address : options.fastcgiSockets)
+        if (options.frontendSecret == null)
+            refuseUntrusted(options.uwsgiSockets, "socket", "the uwsgi vars",
+                "--frontend-secret NAME=VALUE with nginx 'uwsgi_param NAME VALUE;', --allow-frontend CIDR with the frontends' addresses,", all);
+        // a FastCGI socket believes its params as a uwsgi socket believes its vars; only the allow list protects it,
+        // since FastCGI has no vars to carry a secret in
+        refuseUntrusted(options.fastcgiSockets, "fastcgi-socket", "the FastCGI params",
+            "--allow-frontend CIDR with the frontends' addresses (--frontend-secret applies to uwsgi sockets only),", all);
+    }
+
+    private static void refuseUntrusted(List<ListenAddress> sockets, String option, String believed, String remedies, List<String> all)
+    {
+        for (ListenAddress address : sockets)
         {
             if (address.isUnix() || address.isLoopback())
                 continue;
-            all.add("fastcgi-socket " + address + ": listens on " + (address.isAllInterfaces() ? "all interfaces" : "a non-loopback address") +
-                " without frontend trust, so any host that reaches it can send the FastCGI params the applications believe (REMOTE_ADDR, HTTPS, ...)" +
-                " (expected: --allow-frontend CIDR with the frontends' addresses (--frontend-secret applies to uwsgi sockets only)," +
-                " or --insecure-frontend to accept the risk; or 127.0.0.1:" + address.getPort() + " or a Unix socket when the frontend runs on this machine)");
-        }
-        if (options.frontendSecret != null)
-            return;
-        for (ListenAddress address : options.uwsgiSockets)
-        {
-            if (address.isUnix() || address.isLoopback())
-                continue;
-            all.add("socket " + address + ": listens on " + (address.isAllInterfaces() ? "all interfaces" : "a non-loopback address") +
-                " without frontend trust, so any host that reaches it can send the uwsgi vars the applications believe (REMOTE_ADDR, HTTPS, ...)" +
-                " (expected: --frontend-secret NAME=VALUE with nginx 'uwsgi_param NAME VALUE;', --allow-frontend CIDR with the frontends' addresses," +
-                " or --insecure-frontend to accept the risk; or 127.0.0.1:" + address.getPort() + " or a Unix socket when the frontend runs on this machine)");
+            all.add(option + " " + address + ": listens on " + (address.isAllInterfaces() ? "all interfaces" : "a non-loopback address") +
+                " without frontend trust, so any host that reaches it can send " + believed + " the applications believe (REMOTE_ADDR, HTTPS, ...)" +
+                " (expected: " + remedies + " or --insecure-frontend to accept the risk; or 127.0.0.1:" + address.getPort() +
+                " or a Unix socket when the frontend runs on this machine)");
         }
     }
 }
