@@ -19,7 +19,8 @@ final class StreamInput implements GatewayInput
     private static final int BUFFER_SIZE = 8192;
 
     private final InputStream body;
-    private final byte[] buffer = new byte[BUFFER_SIZE];
+    /** Made at the first read, no larger than the body: most requests (a GET) never read theirs. */
+    private byte[] buffer;
     private int bufferStart;
     private int bufferEnd;
     /** Bytes of the body not yet pulled from the stream, or -1 when it ends at the end of the stream. */
@@ -44,6 +45,8 @@ final class StreamInput implements GatewayInput
             return true;
         if (ended)
             return false;
+        if (buffer == null)
+            buffer = new byte[unread < 0 ? BUFFER_SIZE : (int)Math.min(BUFFER_SIZE, unread)];
         int wanted = unread < 0 ? buffer.length : (int)Math.min(buffer.length, unread);
         int count;
         try
