@@ -6,7 +6,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -128,8 +127,13 @@ public final class ServletEnviron
         if (match == MappingMatch.EXACT || match == MappingMatch.EXTENSION)
             return rest.length();
         // PATH, "/x/y/*": the script part is as many raw segments as the pattern has before "/*".
-        String prefix = mapping.getPattern().substring(0, mapping.getPattern().length() - 2);
-        int segments = (int)prefix.chars().filter(c -> c == '/').count();
+        String pattern = mapping.getPattern();
+        int segments = 0;
+        for (int i = 0; i < pattern.length() - 2; i++)
+        {
+            if (pattern.charAt(i) == '/')
+                segments++;
+        }
         int index = 0;
         for (int i = 0; i < segments; i++)
         {
@@ -256,8 +260,9 @@ public final class ServletEnviron
         Enumeration<String> names = request.getHeaderNames();
         if (names == null)
             return;
-        for (String name : Collections.list(names))
+        while (names.hasMoreElements())
         {
+            String name = names.nextElement();
             if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Content-Length") || name.indexOf('_') >= 0)
                 continue;
             String key = EnvironKeys.httpKey(name);
@@ -265,9 +270,25 @@ public final class ServletEnviron
             if (key.equals("HTTP_PROXY"))
                 continue;
             String separator = key.equals("HTTP_COOKIE") ? "; " : ", ";
-            String joined = String.join(separator, Collections.list(request.getHeaders(name)));
+            String joined = join(request.getHeaders(name), separator);
             String previous = environ.get(key);
             environ.put(key, Latin1.fromText(previous == null ? joined : previous + separator + joined));
         }
+    }
+
+    /**
+     * A header's values joined as one CGI value; a single value, the common case, as it is.
+     */
+    private static String join(Enumeration<String> values, String separator)
+    {
+        if (values == null || !values.hasMoreElements())
+            return "";
+        String first = values.nextElement();
+        if (!values.hasMoreElements())
+            return first;
+        StringBuilder joined = new StringBuilder(first);
+        while (values.hasMoreElements())
+            joined.append(separator).append(values.nextElement());
+        return joined.toString();
     }
 }
