@@ -57,6 +57,11 @@ class ThirdPartyWarsIT
     private static final String HOST = "app.example";
     private static final List<Route> UWSGI_ROUTES = List.of(Route.NGINX_UWSGI_TCP, Route.NGINX_UWSGI_UNIX);
     private static final Pattern SESSION_ID = Pattern.compile("node0[0-9a-z]+(\\.node0)?");
+    /**
+     * The JSP demo's tag.jsp prints the time to the second: two fetches of it straddle a second (a CI run saw 21:16:26
+     * against 21:16:27), so the comparison leaves its dates out.
+     */
+    private static final Pattern RENDERED_DATE = Pattern.compile("\\w{3}, \\d{2}[/-]\\w{3}[/-]\\d{4} \\d{2}:\\d{2}:\\d{2}");
     private static final Pattern SET_COOKIE_SESSION = Pattern.compile("JSESSIONID=([^;]+)");
     /** Pages whose answer is the same bytes on every route. */
     private static final List<String> PAGES = List.of(
@@ -290,7 +295,7 @@ class ThirdPartyWarsIT
 
     private static String normalized(Exchange exchange)
     {
-        return SESSION_ID.matcher(exchange.bodyText()).replaceAll("S");
+        return RENDERED_DATE.matcher(SESSION_ID.matcher(exchange.bodyText()).replaceAll("S")).replaceAll("DATE");
     }
 
     private Exchange send(Route route, String method, String target, List<String[]> headers, byte[] body)
