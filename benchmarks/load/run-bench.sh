@@ -155,6 +155,7 @@ fi
 if [ "$APP" = hello ]; then
   # the JVM plugin's own application on our launcher (GatewayServlet): the same code behind both
   start_launcher oursjwsgi "$DIST" --jwsgi HelloJwsgi:application --classpath "$WORK/jwsgi" --disable-logging
+  [ -z "$BASELINE" ] || start_launcher basejwsgi "$BASELINE" --jwsgi HelloJwsgi:application --classpath "$WORK/jwsgi" --disable-logging
   # no servlet container: the connectors and one core handler (HelloHandlerServer.java)
   HANDLER_HTTP=$(free_port)
   mkdir -p "$WORK/handler"
@@ -224,7 +225,10 @@ if [ "$APP" = hello ]; then
   add_nginx_target null-c null "$UWSGI_PARAMS uwsgi_pass unix:$WORK/null.sock;"
   add_nginx_target uwsgi-py uwsgi-py "$UWSGI_PARAMS uwsgi_pass unix:$WORK/uwsgi-py.sock;"
   add_nginx_target uwsgi-jvm uwsgi-jvm "$UWSGI_PARAMS uwsgi_modifier1 8; uwsgi_pass unix:$WORK/uwsgi-jvm.sock;"
-  add_nginx_target ours-unix-jwsgi oursjwsgi "$UWSGI_PARAMS uwsgi_pass unix:$WORK/oursjwsgi.sock;"
+  for instance in ours ${BASELINE:+base}; do
+    add_nginx_target "$instance-unix-jwsgi" "${instance}jwsgi" "$UWSGI_PARAMS uwsgi_pass unix:$WORK/${instance}jwsgi.sock;"
+    add_direct_target "direct-$instance-jwsgi" "${instance}jwsgi" uwsgi "$WORK/${instance}jwsgi.sock" "$PACKET"
+  done
   echo "  upstream handler-http { server 127.0.0.1:$HANDLER_HTTP; keepalive 16; keepalive_timeout 3s; }" >>"$NGINX_CONF"
   add_nginx_target handler-unix handler "$UWSGI_PARAMS uwsgi_pass unix:$WORK/handler.sock;"
   add_nginx_target handler-http-ka handler "proxy_http_version 1.1; proxy_set_header Connection ''; proxy_set_header Host \$host; proxy_pass http://handler-http;"
