@@ -143,8 +143,11 @@ public class UwsgiConfigFuzzTest
             return;
         try
         {
-            Files.writeString(DIRECTORY.resolve(name), content, StandardCharsets.UTF_8);
-            WRITTEN.put(name, content);
+            Path file = DIRECTORY.resolve(name);
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            // deleted before the directory (deleteOnExit runs in reverse order), which /dev/shm would otherwise keep in memory
+            if (WRITTEN.put(name, content) == null)
+                file.toFile().deleteOnExit();
         }
         catch (IOException x)
         {
