@@ -91,9 +91,7 @@ final class Connectors
         }
         for (ListenAddress address : options.getFastcgiSockets())
         {
-            // an allow list of its own per socket, so that the stats document counts refusals per socket
-            FrontendAllowList allowList = options.getAllowFrontends().isEmpty() ? null : FrontendAllowList.of(options.getAllowFrontends());
-            server.addConnector(newConnector(server, "fastcgi", address, ListenerFactories.fastcgi(httpConfiguration, allowList)));
+            server.addConnector(newConnector(server, "fastcgi", address, ListenerFactories.fastcgi(httpConfiguration, newAllowList())));
         }
     }
 
@@ -135,10 +133,18 @@ final class Connectors
         uwsgiConfiguration.setSocketTimeout(TimeUnit.SECONDS.toMillis(options.getSocketTimeout()));
         if (options.getFrontendSecret() != null || !options.getAllowFrontends().isEmpty())
         {
-            FrontendAllowList allowList = options.getAllowFrontends().isEmpty() ? null : FrontendAllowList.of(options.getAllowFrontends());
-            uwsgiConfiguration.setFrontendTrust(new FrontendTrust(options.getFrontendSecret(), allowList));
+            uwsgiConfiguration.setFrontendTrust(new FrontendTrust(options.getFrontendSecret(), newAllowList()));
         }
         return uwsgiConfiguration;
+    }
+
+    /**
+     * @return the {@code allow-frontend} list, or null for none; one per socket, so that the stats document counts
+     * refusals per socket
+     */
+    private FrontendAllowList newAllowList()
+    {
+        return options.getAllowFrontends().isEmpty() ? null : FrontendAllowList.of(options.getAllowFrontends());
     }
 
     /**
