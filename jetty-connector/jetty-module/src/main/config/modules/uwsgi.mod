@@ -38,8 +38,8 @@ etc/jetty-uwsgi.xml
 ## The connector idle timeout, in milliseconds.
 # jetty.uwsgi.idleTimeout=30000
 
-## The number of acceptors (-1 picks a default value based on number of cores).
-# jetty.uwsgi.acceptors=1
+## The number of acceptors (-1: one per CPU, 2 to 4, or 1 on a single CPU; an acceptor serves the connection it accepted while another waits to accept).
+# jetty.uwsgi.acceptors=-1
 
 ## The number of selectors (-1 picks a default value based on number of cores).
 # jetty.uwsgi.selectors=-1

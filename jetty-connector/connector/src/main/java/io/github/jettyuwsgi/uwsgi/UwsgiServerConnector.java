@@ -11,9 +11,11 @@ import org.eclipse.jetty.util.annotation.Name;
 
 /**
  * A TCP connector for uwsgi frontends: Jetty's {@link ServerConnector}, except that a connection accepted for the
- * {@link UwsgiConnectionFactory} is served by a pool thread before it is registered with a selector (frontends open one
- * connection per request and write the whole packet at once, so most requests are read, answered and closed without the
- * selector). With another default protocol, or with no acceptor threads, it is a plain {@code ServerConnector}.
+ * {@link UwsgiConnectionFactory} is served before it is registered with a selector, by the acceptor that accepted it
+ * while another acceptor waits to accept, else by a pool thread (frontends open one connection per request and write
+ * the whole packet at once, so most requests are read, answered and closed on one thread without the selector). It
+ * runs one acceptor per CPU (2 to 4) unless told otherwise. With another default protocol, or with no acceptor threads, it is a plain
+ * {@code ServerConnector}.
  */
 @ManagedObject("uwsgi TCP connector")
 public class UwsgiServerConnector extends ServerConnector
@@ -24,12 +26,12 @@ public class UwsgiServerConnector extends ServerConnector
 
     public UwsgiServerConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
     {
-        super(server, factories);
+        this(server, -1, -1, factories);
     }
 
     public UwsgiServerConnector(@Name("server") Server server, @Name("acceptors") int acceptors, @Name("selectors") int selectors, @Name("factories") ConnectionFactory... factories)
     {
-        super(server, acceptors, selectors, factories);
+        super(server, AcceptedConnections.acceptors(acceptors), selectors, factories);
     }
 
     @Override
@@ -48,6 +50,15 @@ public class UwsgiServerConnector extends ServerConnector
             super.accept(acceptorID);
             return;
         }
-        accepted.accept(getTransport(), channel -> configure(channel.socket()));
+        accepted.accept(acceptorID, getTransport(), channel -> configure(channel.socket()));
+    }
+
+    /**
+     * Leaves an acceptor that is serving a connection alone: the interrupt would reach the application running on it.
+     */
+    @Override
+    protected void interruptAcceptors()
+    {
+        accepted.interruptAcceptors(direct, super::interruptAcceptors);
     }
 }

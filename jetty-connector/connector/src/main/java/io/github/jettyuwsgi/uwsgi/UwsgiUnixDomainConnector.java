@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>A socket file is removed before binding only when nothing accepts connections on it; a live socket of another
  * process is never taken over, and a path that is not a socket is never deleted.</p>
  *
- * <p>A connection accepted for the {@link UwsgiConnectionFactory} is served by a pool thread before it is registered
- * with a selector, as {@link UwsgiServerConnector} does over TCP; other protocols go through Jetty's selector.</p>
+ * <p>A connection accepted for the {@link UwsgiConnectionFactory} is served by the acceptor that accepted it, or by a
+ * pool thread, before it is registered with a selector, as {@link UwsgiServerConnector} does over TCP (one acceptor per CPU,
+ * 2 to 4, unless told otherwise); other protocols go through Jetty's selector.</p>
  */
 @ManagedObject("uwsgi Unix-domain socket connector")
 public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
@@ -54,12 +55,12 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
 
     public UwsgiUnixDomainConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
     {
-        super(server, factories);
+        this(server, -1, -1, factories);
     }
 
     public UwsgiUnixDomainConnector(@Name("server") Server server, @Name("acceptors") int acceptors, @Name("selectors") int selectors, @Name("factories") ConnectionFactory... factories)
     {
-        super(server, acceptors, selectors, factories);
+        super(server, AcceptedConnections.acceptors(acceptors), selectors, factories);
     }
 
     @ManagedAttribute("The permission bits applied to the socket file after bind, octal like chmod (e.g. 660), or null for the umask's")
@@ -126,7 +127,16 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
             super.accept(acceptorID);
             return;
         }
-        accepted.accept(getTransport(), this::configure);
+        accepted.accept(acceptorID, getTransport(), this::configure);
+    }
+
+    /**
+     * Leaves an acceptor that is serving a connection alone: the interrupt would reach the application running on it.
+     */
+    @Override
+    protected void interruptAcceptors()
+    {
+        accepted.interruptAcceptors(direct, super::interruptAcceptors);
     }
 
     @Override

@@ -14,14 +14,17 @@ import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.util.IO;
+import org.eclipse.jetty.util.ProcessorUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the connections a uwsgi connector's acceptor accepts without going through the selector: the acceptor hands the
- * channel to one pool thread, which makes the {@link AcceptedEndPoint} and the connection and opens them there, so the
- * connection's first read (see {@code UwsgiConnection.onOpen}) happens on that thread, one hand-off after the accept.
- * The end point joins a selector of the connector only if it has to wait.
+ * Opens the connections a uwsgi connector's acceptors accept without going through the selector. An acceptor serves
+ * the connection it accepted itself while another acceptor waits to accept (see {@link AcceptorThreads}): it makes the
+ * {@link AcceptedEndPoint} and the connection and opens them, so the connection's first read (see
+ * {@code UwsgiConnection.onOpen}), the request and the close happen on the thread that accepted, with no hand-off.
+ * Otherwise it hands the channel to one pool thread, which does the same. The end point joins a selector of the
+ * connector only if it has to wait.
  *
  * <p>It does for these connections what Jetty's selector does for the ones it accepts: the connector's idle timeout,
  * its default connection factory, the accept listeners among its beans, and its end-point bookkeeping (which graceful
@@ -35,6 +38,7 @@ public final class AcceptedConnections
     private final Consumer<EndPoint> opened;
     private final Consumer<AcceptedEndPoint> closed;
     private final AtomicInteger nextSelector = new AtomicInteger();
+    private final AcceptorThreads acceptors = new AcceptorThreads();
     private volatile ManagedSelector[] selectors = new ManagedSelector[0];
     private volatile List<SelectorManager.AcceptListener> acceptListeners = List.of();
 
@@ -66,6 +70,25 @@ public final class AcceptedConnections
         };
     }
 
+    /** The most acceptor threads a uwsgi connector runs when not told how many. */
+    public static final int MAX_DEFAULT_ACCEPTORS = 4;
+
+    /**
+     * The acceptor threads of a uwsgi connector not told how many: one per CPU, at least two and at most
+     * {@value #MAX_DEFAULT_ACCEPTORS}, so that some serve the connections they accepted while another accepts the
+     * next; one on a single CPU (connections are then handed to the pool), since Jetty warns of more acceptors than
+     * CPUs.
+     *
+     * @param requested the number asked for, or -1 for the default
+     */
+    public static int acceptors(int requested)
+    {
+        if (requested >= 0)
+            return requested;
+        int cpus = ProcessorUtils.availableProcessors();
+        return cpus < 2 ? 1 : Math.min(MAX_DEFAULT_ACCEPTORS, cpus);
+    }
+
     /**
      * Called when the connector starts, before its acceptors run: the selectors of a previous run are gone, and the new
      * ones are looked up when the first connection needs one (they start with the connector, after this).
@@ -73,6 +96,7 @@ public final class AcceptedConnections
     public void start()
     {
         selectors = new ManagedSelector[0];
+        acceptors.start(connector.getAcceptors());
         // what the selector manager would tell of each accepted socket (connection limits, accept counters)
         acceptListeners = List.copyOf(connector.getBeans(SelectorManager.AcceptListener.class));
     }
@@ -88,18 +112,32 @@ public final class AcceptedConnections
 
     /**
      * One turn of a uwsgi connector's acceptor: accepts a connection on the listening channel, sets it up as the
-     * connector would, and hands it to {@link #serve(SocketChannel)}. Both connectors call it from their
+     * connector would, and serves it on this thread when another acceptor is waiting to accept (see
+     * {@link AcceptorThreads}), or else hands it to {@link #serve(SocketChannel)}. Both connectors call it from their
      * {@code accept(int)}, since their Jetty superclasses share no place to put it.
      *
+     * @param acceptorID the id Jetty gives the calling acceptor
      * @param transport the connector's listening channel; nothing is done once it is closed
      * @param setup the connector's own socket set-up
      * @throws IOException if the accept or the set-up fails (the accepted channel is closed)
      */
-    public void accept(Object transport, SocketSetup setup) throws IOException
+    public void accept(int acceptorID, Object transport, SocketSetup setup) throws IOException
     {
         if (!(transport instanceof ServerSocketChannel server) || !server.isOpen())
             return;
-        SocketChannel channel = server.accept();
+        AcceptorThreads.Turn turn = acceptors.begin(acceptorID);
+        SocketChannel channel;
+        try
+        {
+            // checked again now that a stop can see this acceptor: Jetty's loop checked before it could
+            if (!connector.isRunning() || connector.isShutdown())
+                return;
+            channel = server.accept();
+        }
+        finally
+        {
+            turn.accepted();
+        }
         try
         {
             channel.configureBlocking(false);
@@ -110,7 +148,34 @@ public final class AcceptedConnections
             channel.close();
             throw x;
         }
-        serve(channel);
+        if (!turn.serveHere())
+        {
+            serve(channel);
+            return;
+        }
+        try
+        {
+            open(channel);
+        }
+        finally
+        {
+            turn.served();
+        }
+    }
+
+    /**
+     * What the connectors' {@code interruptAcceptors()} does: interrupts the acceptors that are not serving a
+     * connection.
+     *
+     * @param direct whether the acceptors run {@link #accept(int, Object, SocketSetup)}; if not, they never serve
+     * @param interruptAll Jetty's own, which interrupts them all
+     */
+    public void interruptAcceptors(boolean direct, Runnable interruptAll)
+    {
+        if (direct)
+            acceptors.interrupt(interruptAll);
+        else
+            interruptAll.run();
     }
 
     private ManagedSelector nextSelector()
