@@ -20,6 +20,8 @@ usage: $0 [options]
   --launcher DIR       the launcher to measure: a launcher-dist 'jetty-uwsgi' directory (default: this checkout's build)
   --baseline DIR       also run a second launcher from DIR (a launcher-dist 'jetty-uwsgi' directory built from another
                        commit); its targets are named base-*
+  --launcher-options "OPTS"  extra launcher options for our targets, e.g. "--acceptors 4" (word-split)
+  --baseline-options "OPTS"  the same for the base-* targets
   --profile            after the timed rounds, the fixed-count table (strace and JFR; slow)
   --profile-requests N requests per fixed-count run of a direct-* target   (default 5000)
   --profile-seconds S  seconds of wrk per fixed-count run behind nginx      (default 3)
@@ -40,6 +42,8 @@ PROFILE_REQUESTS=5000
 PROFILE_SECONDS=3
 BUILD=1
 LAUNCHER=""
+OURS_OPTIONS=()
+BASE_OPTIONS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --app) APP="$2"; shift 2 ;;
@@ -50,6 +54,8 @@ while [ $# -gt 0 ]; do
     --targets) ONLY="$2"; shift 2 ;;
     --baseline) BASELINE="$(cd "$2" && pwd)"; shift 2 ;;
     --launcher) LAUNCHER="$(cd "$2" && pwd)"; BUILD=0; shift 2 ;;
+    --launcher-options) read -r -a OURS_OPTIONS <<<"$2"; shift 2 ;;
+    --baseline-options) read -r -a BASE_OPTIONS <<<"$2"; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --profile-requests) PROFILE_REQUESTS="$2"; shift 2 ;;
     --profile-seconds) PROFILE_SECONDS="$2"; shift 2 ;;
@@ -146,16 +152,16 @@ await_launchers()
   done
 }
 
-start_launcher ours "$DIST" "${WAR_OPTIONS[@]}" --disable-logging
-start_launcher ourslog "$DIST" "${WAR_OPTIONS[@]}" --logto "$WORK/ourslog.log"
+start_launcher ours "$DIST" "${WAR_OPTIONS[@]}" "${OURS_OPTIONS[@]}" --disable-logging
+start_launcher ourslog "$DIST" "${WAR_OPTIONS[@]}" "${OURS_OPTIONS[@]}" --logto "$WORK/ourslog.log"
 if [ -n "$BASELINE" ]; then
-  start_launcher base "$BASELINE" "${WAR_OPTIONS[@]}" --disable-logging
-  start_launcher baselog "$BASELINE" "${WAR_OPTIONS[@]}" --logto "$WORK/baselog.log"
+  start_launcher base "$BASELINE" "${WAR_OPTIONS[@]}" "${BASE_OPTIONS[@]}" --disable-logging
+  start_launcher baselog "$BASELINE" "${WAR_OPTIONS[@]}" "${BASE_OPTIONS[@]}" --logto "$WORK/baselog.log"
 fi
 if [ "$APP" = hello ]; then
   # the JVM plugin's own application on our launcher (GatewayServlet): the same code behind both
-  start_launcher oursjwsgi "$DIST" --jwsgi HelloJwsgi:application --classpath "$WORK/jwsgi" --disable-logging
-  [ -z "$BASELINE" ] || start_launcher basejwsgi "$BASELINE" --jwsgi HelloJwsgi:application --classpath "$WORK/jwsgi" --disable-logging
+  start_launcher oursjwsgi "$DIST" --jwsgi HelloJwsgi:application --classpath "$WORK/jwsgi" "${OURS_OPTIONS[@]}" --disable-logging
+  [ -z "$BASELINE" ] || start_launcher basejwsgi "$BASELINE" --jwsgi HelloJwsgi:application --classpath "$WORK/jwsgi" "${BASE_OPTIONS[@]}" --disable-logging
   # no servlet container: the connectors and one core handler (HelloHandlerServer.java)
   HANDLER_HTTP=$(free_port)
   mkdir -p "$WORK/handler"
@@ -393,7 +399,7 @@ column_of() { awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$WORK/runs.txt"; }
 {
   echo "# jetty-uwsgi load benchmark ($APP), $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# wrk -t2 -c$CONNECTIONS (direct-*: load-client, $CONNECTIONS threads) ${DURATION}s GET $REQUEST_PATH; $ROUNDS rounds alternated, ${WARMUP}s warm-up each; one nginx worker"
-  echo "# $(nginx -v 2>&1); $(java -version 2>&1 | head -1); $(uwsgi --version); launchers -Xmx256m"
+  echo "# $(nginx -v 2>&1); $(java -version 2>&1 | head -1); $(uwsgi --version); launchers -Xmx256m${OURS_OPTIONS[*]:+; ours with ${OURS_OPTIONS[*]}}${BASE_OPTIONS[*]:+; base with ${BASE_OPTIONS[*]}}"
   echo "# medians over the rounds; cpu = server process us/request (/proc/PID/stat), nginx = its worker's; vcsw = server voluntary context switches/request"
   printf '%-20s %9s %14s %8s %8s %8s %8s %6s %6s' target "req/s" "min-max" "p50 ms" "p99 ms" "cpu us" "nginx us" vcsw errors
   [ "$PROFILE" = 1 ] && printf ' %9s %9s %9s' "syscalls" "epoll_ctl" "alloc B"

@@ -36,6 +36,10 @@ public final class LauncherOptions
 {
     /** uWSGI's {@code buffer-size}: the largest uwsgi vars block accepted, the most a 16-bit datasize can say. */
     public static final int DEFAULT_BUFFER_SIZE = UwsgiConfiguration.DEFAULT_MAX_VARS_SIZE;
+    /** {@code acceptors}: chosen by the connector from the CPUs (see {@code AcceptedConnections.acceptors}). */
+    public static final int DEFAULT_ACCEPTORS = -1;
+    /** {@code acceptors}: a thread each, all but one able to serve at once, so more only takes threads from the pool. */
+    public static final int MAX_ACCEPTORS = 64;
     /** uWSGI's {@code listen}: the sockets' listen backlog. */
     public static final int DEFAULT_LISTEN = 100;
     /** uWSGI's {@code socket-timeout}, in seconds: how long a connection may wait for the bytes of its request. */
@@ -133,6 +137,7 @@ public final class LauncherOptions
     String chownSocket;
     String chownSocketSource;
     int listen = DEFAULT_LISTEN;
+    int acceptors = DEFAULT_ACCEPTORS;
     int bufferSize = DEFAULT_BUFFER_SIZE;
     int socketTimeout = DEFAULT_SOCKET_TIMEOUT_SECONDS;
     int threads = DEFAULT_THREADS;
@@ -602,5 +607,13 @@ public final class LauncherOptions
     public int getListen()
     {
         return listen;
+    }
+
+    /**
+     * @return the acceptor threads of each uwsgi socket ({@code acceptors}), or -1 for the connector's default
+     */
+    public int getAcceptors()
+    {
+        return acceptors;
     }
 }

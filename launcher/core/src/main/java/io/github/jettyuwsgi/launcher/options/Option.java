@@ -14,7 +14,9 @@ import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_BUFF
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_EMPEROR_FREQ_SECONDS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_EMPEROR_MAX_THROTTLE_MILLIS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_EMPEROR_THROTTLE_MILLIS;
+import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_ACCEPTORS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_LISTEN;
+import static io.github.jettyuwsgi.launcher.options.LauncherOptions.MAX_ACCEPTORS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_SOCKET_TIMEOUT_SECONDS;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_SUBSCRIBE_FREQ;
 import static io.github.jettyuwsgi.launcher.options.LauncherOptions.DEFAULT_THREADS;
@@ -64,6 +66,8 @@ enum Option
         OptionValues::setChownSocket),
     LISTEN("listen", List.of(), null, "N", false, "the sockets' listen backlog: connections the kernel queues before they are accepted, capped by net.core.somaxconn (default: " + DEFAULT_LISTEN + ", as uWSGI)",
         (values, entry, options) -> options.listen = values.number(entry, entry.displayValue(), 1, 65_535, DEFAULT_LISTEN)),
+    ACCEPTORS("acceptors", List.of(), UwsgiOptions.Argument.REQUIRED, "N", false, "threads that accept on each uwsgi socket; one serves the connection it accepted while another waits to accept. More than the CPUs makes Jetty warn (default: one per CPU, 2 to 4; 1 on a single CPU)",
+        (values, entry, options) -> options.acceptors = values.number(entry, entry.displayValue(), 1, MAX_ACCEPTORS, DEFAULT_ACCEPTORS)),
     BUFFER_SIZE("buffer-size", List.of(), null, "BYTES", false, "largest uwsgi vars block accepted, " + UwsgiConfiguration.MIN_MAX_VARS_SIZE + " to " + Uwsgi.MAX_DATASIZE + "; 32k means 32768 and 64k means 65535 (default: " + DEFAULT_BUFFER_SIZE + ")",
         OptionValues::setBufferSize),
     SOCKET_TIMEOUT("socket-timeout", List.of(), null, "SECONDS", false, "close a connection whose request stalls that long: nothing sent, part of a packet or request head, or a body that stops while the application waits for it; counted in the stats. Not a limit on the application's time (see harakiri); also -z (default: " + DEFAULT_SOCKET_TIMEOUT_SECONDS + ", as uWSGI)",

@@ -119,6 +119,7 @@ public final class Reloader
         warnIfChanged("chmod-socket", options.getChmodSocket(), reloaded.getChmodSocket());
         warnIfChanged("chown-socket", options.getChownSocket(), reloaded.getChownSocket());
         warnIfChanged("listen", options.getListen(), reloaded.getListen());
+        warnIfChanged("acceptors", options.getAcceptors(), reloaded.getAcceptors());
         warnIfChanged("buffer-size", options.getBufferSize(), reloaded.getBufferSize());
         warnIfChanged("threads", options.getThreads(), reloaded.getThreads());
         warnIfChanged("realm", options.getRealms(), reloaded.getRealms());

@@ -187,12 +187,21 @@ final class Connectors
         return connector;
     }
 
+    /**
+     * A uwsgi socket's acceptors also serve what they accept (frontends open a connection per request); the other
+     * protocols keep Jetty's one acceptor, since their connections go through the selector.
+     */
+    private int acceptors(String kind)
+    {
+        return "uwsgi".equals(kind) ? options.getAcceptors() : 1;
+    }
+
     private AbstractConnector newListener(Server server, String kind, ListenAddress address, ConnectionFactory... factory)
     {
         if (address.isUnix())
         {
             // Also for plain HTTP: the subclass only adds stale-socket removal and the socket mode.
-            UwsgiUnixDomainConnector connector = new UwsgiUnixDomainConnector(server, factory);
+            UwsgiUnixDomainConnector connector = new UwsgiUnixDomainConnector(server, acceptors(kind), -1, factory);
             connector.addBean(new AcceptCounter());
             connector.setUnixDomainPath(address.getUnixPath());
             connector.setSocketMode(options.getChmodSocket());
@@ -214,7 +223,7 @@ final class Connectors
         if (address.isAllInterfaces() && !trusted)
             LOG.warn("{} socket {} listens on all interfaces: any host that reaches it can send requests{}; use 127.0.0.1:{} when the frontend runs on this machine",
                 kind, address, "uwsgi".equals(kind) || "fastcgi".equals(kind) ? " with forged REMOTE_ADDR and HTTPS vars" : "", address.getPort());
-        ServerConnector connector = new UwsgiServerConnector(server, factory);
+        ServerConnector connector = new UwsgiServerConnector(server, acceptors(kind), -1, factory);
         connector.addBean(new AcceptCounter());
         connector.setHost(address.getHost());
         connector.setPort(address.getPort());

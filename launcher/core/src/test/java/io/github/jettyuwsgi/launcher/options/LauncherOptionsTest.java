@@ -177,6 +177,7 @@ public class LauncherOptionsTest
             Arguments.of(withMinimum("--chown-socket", "app:www-data"), "--chown-socket: app:www-data but no Unix socket is given (expected: a --socket or --http-socket with a path)"),
             Arguments.of(withMinimum("--socket", dir.resolve("a.sock").toString(), "--chown-socket", "a:b:c"), "--chown-socket: 'a:b:c' (expected: USER, USER:GROUP or :GROUP, e.g. app:www-data)"),
             Arguments.of(withMinimum("--listen", "0"), "--listen: '0' (expected: a whole number from 1 to 65535)"),
+            Arguments.of(withMinimum("--acceptors", "0"), "--acceptors: '0' (expected: a whole number from 1 to 64)"),
             Arguments.of(withMinimum("--environment", "ee9"), "--environment: 'ee9' (expected: one of ee8, ee10, ee11)"),
             Arguments.of(withMinimum("--mount-environment", "shop=ee10"), "--mount-environment: 'shop=ee10' (expected: /CONTEXT=ENVIRONMENT, e.g. /shop=ee10)"),
             Arguments.of(withMinimum("--mount-environment", "/shop=ee9"), "--mount-environment: '/shop=ee9' names environment 'ee9' (expected: one of ee8, ee10, ee11)"),

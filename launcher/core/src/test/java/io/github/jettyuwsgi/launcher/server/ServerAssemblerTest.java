@@ -21,6 +21,8 @@ import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.UsageException;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
+import io.github.jettyuwsgi.uwsgi.internal.AcceptedConnections;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -147,6 +149,20 @@ public class ServerAssemblerTest
         assertEquals(7, ((ServerConnector)server.getConnectors()[1]).getAcceptQueueSize());
         assertEquals(LauncherOptions.DEFAULT_LISTEN, ((ServerConnector)new ServerAssembler(LauncherOptions.parse("--http-socket", "127.0.0.1:0"),
             new EnvironmentLoader(dir.resolve("no-home"))).assemble().getConnectors()[0]).getAcceptQueueSize(), "uWSGI's default backlog");
+    }
+
+    @Test
+    public void testAcceptorsReachTheUwsgiSocketsOnly() throws Exception
+    {
+        LauncherOptions options = LauncherOptions.parse("--socket", dir.resolve("app.sock").toString(), "--socket", "127.0.0.1:0",
+            "--http-socket", "127.0.0.1:0", "--acceptors", "3");
+        Server server = new ServerAssembler(options, new EnvironmentLoader(dir.resolve("no-home"))).assemble();
+
+        assertEquals(3, ((AbstractConnector)server.getConnectors()[0]).getAcceptors(), "the uwsgi Unix socket");
+        assertEquals(3, ((AbstractConnector)server.getConnectors()[1]).getAcceptors(), "the uwsgi TCP socket");
+        assertEquals(1, ((AbstractConnector)server.getConnectors()[2]).getAcceptors(), "the HTTP socket: its connections go through the selector");
+        Server byDefault = new ServerAssembler(LauncherOptions.parse("--socket", "127.0.0.1:0"), new EnvironmentLoader(dir.resolve("no-home"))).assemble();
+        assertEquals(AcceptedConnections.acceptors(-1), ((AbstractConnector)byDefault.getConnectors()[0]).getAcceptors(), "by the CPUs");
     }
 
     @Test
