@@ -6,6 +6,7 @@ import io.github.jettyuwsgi.uwsgi.internal.AcceptedConnections;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ProcessorUtils;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.annotation.Name;
 
@@ -20,6 +21,9 @@ import org.eclipse.jetty.util.annotation.Name;
 @ManagedObject("uwsgi TCP connector")
 public class UwsgiServerConnector extends ServerConnector
 {
+    /** The most acceptor threads a uwsgi connector runs when not told how many. */
+    public static final int MAX_DEFAULT_ACCEPTORS = 4;
+
     private final AcceptedConnections accepted = new AcceptedConnections(this, this::onEndPointOpened, this::onEndPointClosed);
     /** Decided before the acceptors start (they read it), from the default protocol. */
     private boolean direct;
@@ -31,7 +35,21 @@ public class UwsgiServerConnector extends ServerConnector
 
     public UwsgiServerConnector(@Name("server") Server server, @Name("acceptors") int acceptors, @Name("selectors") int selectors, @Name("factories") ConnectionFactory... factories)
     {
-        super(server, AcceptedConnections.acceptors(acceptors), selectors, factories);
+        super(server, acceptors < 0 ? defaultAcceptors() : acceptors, selectors, factories);
+    }
+
+    /**
+     * The acceptor threads of a uwsgi connector not told how many (TCP or Unix): one per CPU, at least two and at most
+     * {@value #MAX_DEFAULT_ACCEPTORS}, so that some serve the connections they accepted while another accepts the
+     * next; one on a single CPU (connections are then handed to the pool), since Jetty warns of more acceptors than
+     * CPUs.
+     *
+     * @return the number of acceptors
+     */
+    public static int defaultAcceptors()
+    {
+        int cpus = ProcessorUtils.availableProcessors();
+        return cpus < 2 ? 1 : Math.min(MAX_DEFAULT_ACCEPTORS, cpus);
     }
 
     @Override

@@ -60,7 +60,7 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
 
     public UwsgiUnixDomainConnector(@Name("server") Server server, @Name("acceptors") int acceptors, @Name("selectors") int selectors, @Name("factories") ConnectionFactory... factories)
     {
-        super(server, AcceptedConnections.acceptors(acceptors), selectors, factories);
+        super(server, acceptors < 0 ? UwsgiServerConnector.defaultAcceptors() : acceptors, selectors, factories);
     }
 
     @ManagedAttribute("The permission bits applied to the socket file after bind, octal like chmod (e.g. 660), or null for the umask's")

@@ -14,7 +14,6 @@ import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.util.IO;
-import org.eclipse.jetty.util.ProcessorUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,25 +67,6 @@ public final class AcceptedConnections
                 closed.accept(endPoint);
             }
         };
-    }
-
-    /** The most acceptor threads a uwsgi connector runs when not told how many. */
-    public static final int MAX_DEFAULT_ACCEPTORS = 4;
-
-    /**
-     * The acceptor threads of a uwsgi connector not told how many: one per CPU, at least two and at most
-     * {@value #MAX_DEFAULT_ACCEPTORS}, so that some serve the connections they accepted while another accepts the
-     * next; one on a single CPU (connections are then handed to the pool), since Jetty warns of more acceptors than
-     * CPUs.
-     *
-     * @param requested the number asked for, or -1 for the default
-     */
-    public static int acceptors(int requested)
-    {
-        if (requested >= 0)
-            return requested;
-        int cpus = ProcessorUtils.availableProcessors();
-        return cpus < 2 ? 1 : Math.min(MAX_DEFAULT_ACCEPTORS, cpus);
     }
 
     /**

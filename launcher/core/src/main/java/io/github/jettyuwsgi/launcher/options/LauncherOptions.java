@@ -36,7 +36,7 @@ public final class LauncherOptions
 {
     /** uWSGI's {@code buffer-size}: the largest uwsgi vars block accepted, the most a 16-bit datasize can say. */
     public static final int DEFAULT_BUFFER_SIZE = UwsgiConfiguration.DEFAULT_MAX_VARS_SIZE;
-    /** {@code acceptors}: chosen by the connector from the CPUs (see {@code AcceptedConnections.acceptors}). */
+    /** {@code acceptors}: chosen by the connector from the CPUs (see {@code UwsgiServerConnector.defaultAcceptors}). */
     public static final int DEFAULT_ACCEPTORS = -1;
     /** {@code acceptors}: a thread each, all but one able to serve at once, so more only takes threads from the pool. */
     public static final int MAX_ACCEPTORS = 64;

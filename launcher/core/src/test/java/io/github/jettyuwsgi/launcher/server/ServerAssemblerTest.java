@@ -20,8 +20,8 @@ import io.github.jettyuwsgi.launcher.deploy.EnvironmentLoader;
 import io.github.jettyuwsgi.launcher.options.LauncherOptions;
 import io.github.jettyuwsgi.launcher.options.UsageException;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
+import io.github.jettyuwsgi.uwsgi.UwsgiServerConnector;
 import io.github.jettyuwsgi.uwsgi.UwsgiUnixDomainConnector;
-import io.github.jettyuwsgi.uwsgi.internal.AcceptedConnections;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -162,7 +162,7 @@ public class ServerAssemblerTest
         assertEquals(3, ((AbstractConnector)server.getConnectors()[1]).getAcceptors(), "the uwsgi TCP socket");
         assertEquals(1, ((AbstractConnector)server.getConnectors()[2]).getAcceptors(), "the HTTP socket: its connections go through the selector");
         Server byDefault = new ServerAssembler(LauncherOptions.parse("--socket", "127.0.0.1:0"), new EnvironmentLoader(dir.resolve("no-home"))).assemble();
-        assertEquals(AcceptedConnections.acceptors(-1), ((AbstractConnector)byDefault.getConnectors()[0]).getAcceptors(), "by the CPUs");
+        assertEquals(UwsgiServerConnector.defaultAcceptors(), ((AbstractConnector)byDefault.getConnectors()[0]).getAcceptors(), "by the CPUs");
     }
 
     @Test
