@@ -7,6 +7,9 @@
 # its final statistics, for a run that must end by a given time.
 # The last lines of libFuzzer's output ("Done N runs", stat::number_of_executed_units) give the inputs run; the heap
 # samples go to <module>/target/fuzz-heap-<target>.txt.
+# A run stopped by a signal (Ctrl-C, SIGTERM) has Jazzer write the input it was running as a crash-... file among the
+# target's inputs: no finding (it passes when replayed). The script names any such file after a stop; do not commit it.
+# FUZZ_MAX_TIME ends a run without one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: fuzz-long.sh TARGET [RUNS]}
@@ -22,6 +25,8 @@ esac
 heap="$module/target/fuzz-heap-$target.txt"
 mkdir -p "$module/target"
 : > "$heap"
+marker=$(mktemp)
+trap 'rm -f "$marker"' EXIT
 # libFuzzer takes the last value of a flag: these come after the test's own maxDuration.
 mvn -B -ntp -Pfuzz -pl "$module" -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false -Dfuzz.test="$target" -Dfuzz.timeout=24h \
@@ -40,4 +45,15 @@ maven=$!
     done
   done
 ) &
-wait "$maven"
+stopped=0
+trap 'stopped=1; kill -TERM "$maven" 2>/dev/null || true' INT TERM
+status=0
+# a trapped signal ends the first wait early: wait again for Maven itself
+wait "$maven" || status=$?
+while kill -0 "$maven" 2>/dev/null; do wait "$maven" || status=$?; done
+if [ "$stopped" = 1 ]; then
+  find "$module/src/test/resources" -path "*/${target}Inputs/*" -type f -newer "$marker" | while read -r written; do
+    echo "fuzz-long.sh: $written was written because the run was stopped, not by a finding: do not commit it" >&2
+  done
+fi
+exit "$status"
