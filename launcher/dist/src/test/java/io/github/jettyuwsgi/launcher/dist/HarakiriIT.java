@@ -57,7 +57,7 @@ class HarakiriIT
 
             String log = launcher.log();
             assertTrue(Pattern.compile("HARAKIRI \\(pid: " + launcher.pid() + "\\): GET /features/slow\\?millis=10000 from 127\\.0\\.0\\.1 still running after [12] s " +
-                "\\(harakiri = 1\\): thread \\S+ interrupted, answered 504").matcher(log).find(), launcher::describe);
+                "\\(harakiri = 1\\): thread [^\\n]+ interrupted, answered 504").matcher(log).find(), launcher::describe);
             assertEquals(1, launcher.count("HARAKIRI (pid: "), launcher::describe);
             launcher.awaitMatches(Pattern.compile("GET /features/slow\\?millis=10000 => generated \\d+ bytes in \\d+ msecs \\(HTTP/1\\.1 504\\)"), 1);
             // as uWSGI logs the backtrace of the worker it kills: the stuck thread's stack, in the servlet's sleep
