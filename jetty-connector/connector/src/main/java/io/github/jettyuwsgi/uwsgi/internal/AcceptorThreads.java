@@ -124,8 +124,9 @@ final class AcceptorThreads
     /**
      * Interrupts the acceptors that are not serving a connection, as Jetty's {@code interruptAcceptors()} does for all.
      *
-     * @param interruptAll Jetty's own, used while an acceptor has not yet taken its first turn (the connector is still
-     * starting, so none is serving)
+     * @param interruptAll Jetty's own, used while some acceptor has not taken its first turn yet: an acceptor unknown here
+     * may be waiting in Jetty's loop, and only an interrupt ends that wait. That happens only as the connector starts;
+     * a request another acceptor serves then may be interrupted, as with Jetty's acceptors.
      */
     void interrupt(Runnable interruptAll)
     {
