@@ -25,8 +25,6 @@ public class UwsgiServerConnector extends ServerConnector
     public static final int MAX_DEFAULT_ACCEPTORS = 4;
 
     private final AcceptedConnections accepted = new AcceptedConnections(this, this::onEndPointOpened, this::onEndPointClosed);
-    /** Decided before the acceptors start (they read it), from the default protocol. */
-    private boolean direct;
 
     public UwsgiServerConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories)
     {
@@ -56,14 +54,13 @@ public class UwsgiServerConnector extends ServerConnector
     protected void doStart() throws Exception
     {
         accepted.start();
-        direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && getAcceptors() > 0;
         super.doStart();
     }
 
     @Override
     public void accept(int acceptorID) throws IOException
     {
-        if (!direct)
+        if (!accepted.isDirect())
         {
             super.accept(acceptorID);
             return;
@@ -77,6 +74,6 @@ public class UwsgiServerConnector extends ServerConnector
     @Override
     protected void interruptAcceptors()
     {
-        accepted.interruptAcceptors(direct, super::interruptAcceptors);
+        accepted.interruptAcceptors(super::interruptAcceptors);
     }
 }

@@ -48,8 +48,6 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiUnixDomainConnector.class);
 
     private final AcceptedConnections accepted = new AcceptedConnections(this, this::onEndPointOpened, this::onEndPointClosed);
-    /** Decided before the acceptors start (they read it), from the default protocol. */
-    private boolean direct;
     private String socketMode;
     private String socketOwner;
 
@@ -102,7 +100,6 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     {
         Path path = getUnixDomainPath();
         accepted.start();
-        direct = getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && getAcceptors() > 0;
         // An inherited socket's file belongs to the service manager that bound it (systemd's SocketMode= and
         // SocketUser= set its mode and owner): it is neither removed nor changed here.
         if (path != null && isInheritChannel())
@@ -122,7 +119,7 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     @Override
     protected void accept(int acceptorID) throws IOException
     {
-        if (!direct)
+        if (!accepted.isDirect())
         {
             super.accept(acceptorID);
             return;
@@ -136,7 +133,7 @@ public class UwsgiUnixDomainConnector extends UnixDomainServerConnector
     @Override
     protected void interruptAcceptors()
     {
-        accepted.interruptAcceptors(direct, super::interruptAcceptors);
+        accepted.interruptAcceptors(super::interruptAcceptors);
     }
 
     @Override

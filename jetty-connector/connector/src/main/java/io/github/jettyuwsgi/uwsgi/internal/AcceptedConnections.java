@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -40,6 +41,8 @@ public final class AcceptedConnections
     private final AcceptorThreads acceptors = new AcceptorThreads();
     private volatile ManagedSelector[] selectors = new ManagedSelector[0];
     private volatile List<SelectorManager.AcceptListener> acceptListeners = List.of();
+    /** Decided at start, before the acceptors run (they read it): see {@link #isDirect()}. */
+    private volatile boolean direct;
 
     /**
      * @param connector the connector that accepts
@@ -76,6 +79,7 @@ public final class AcceptedConnections
     public void start()
     {
         selectors = new ManagedSelector[0];
+        direct = connector.getDefaultConnectionFactory() instanceof UwsgiConnectionFactory && connector.getAcceptors() > 0;
         acceptors.start(connector.getAcceptors());
         // what the selector manager would tell of each accepted socket (connection limits, accept counters)
         acceptListeners = List.copyOf(connector.getBeans(SelectorManager.AcceptListener.class));
@@ -105,7 +109,7 @@ public final class AcceptedConnections
     {
         if (!(transport instanceof ServerSocketChannel server) || !server.isOpen())
             return;
-        AcceptorThreads.Turn turn = acceptors.begin(acceptorID);
+        AcceptorThreads.Slot acceptor = acceptors.begin(acceptorID);
         SocketChannel channel;
         try
         {
@@ -116,7 +120,7 @@ public final class AcceptedConnections
         }
         finally
         {
-            turn.accepted();
+            acceptor.accepted();
         }
         try
         {
@@ -128,7 +132,7 @@ public final class AcceptedConnections
             channel.close();
             throw x;
         }
-        if (!turn.serveHere())
+        if (!acceptor.serveHere())
         {
             serve(channel);
             return;
@@ -139,18 +143,26 @@ public final class AcceptedConnections
         }
         finally
         {
-            turn.served();
+            acceptor.served();
         }
     }
 
     /**
+     * @return whether the connector's acceptors call {@link #accept(int, Object, SocketSetup)}: its default protocol is
+     * uwsgi and it has acceptor threads; else it accepts as Jetty's connector does
+     */
+    public boolean isDirect()
+    {
+        return direct;
+    }
+
+    /**
      * What the connectors' {@code interruptAcceptors()} does: interrupts the acceptors that are not serving a
-     * connection.
+     * connection (all of them when the connector is not {@link #isDirect() direct}, since none ever serves).
      *
-     * @param direct whether the acceptors run {@link #accept(int, Object, SocketSetup)}; if not, they never serve
      * @param interruptAll Jetty's own, which interrupts them all
      */
-    public void interruptAcceptors(boolean direct, Runnable interruptAll)
+    public void interruptAcceptors(Runnable interruptAll)
     {
         if (direct)
             acceptors.interrupt(interruptAll);

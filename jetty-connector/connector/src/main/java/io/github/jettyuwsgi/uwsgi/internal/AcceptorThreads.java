@@ -27,39 +27,28 @@ final class AcceptorThreads
     private volatile AtomicReferenceArray<Slot> slots = new AtomicReferenceArray<>(0);
 
     /**
-     * One acceptor as this run of the connector knows it. The name is the one Jetty's acceptor loop gives its thread
-     * and takes away when the loop ends: a thread that no longer bears it has gone back to the pool and runs other
-     * work, which a stop must not interrupt.
+     * One acceptor as this run of the connector knows it, and its current turn: from before {@code accept()} to the end
+     * of the connection it serves, if it serves one. Only its own thread calls the turn's methods. The name is the one
+     * Jetty's acceptor loop gives its thread and takes away when the loop ends: a thread that no longer bears it has
+     * gone back to the pool and runs other work, which a stop must not interrupt.
      */
-    private static final class Slot
+    final class Slot
     {
-        final Thread thread;
-        final String name;
-        final AtomicInteger state = new AtomicInteger(WAITING);
+        private final Thread thread;
+        private final String name;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        /** Acceptors still waiting when this one's {@code accept()} returned; this thread's only. */
+        private int othersWaiting;
 
-        Slot(Thread thread)
+        private Slot(Thread thread)
         {
             this.thread = thread;
             this.name = thread.getName();
         }
 
-        boolean isAcceptor()
+        private boolean isAcceptor()
         {
             return thread.getName().equals(name);
-        }
-    }
-
-    /**
-     * One acceptor's turn: from before {@code accept()} to the end of the connection it serves, if it serves one.
-     */
-    final class Turn
-    {
-        private final Slot slot;
-        private int othersWaiting;
-
-        private Turn(Slot slot)
-        {
-            this.slot = slot;
         }
 
         /** Called when {@code accept()} returns or throws. */
@@ -74,7 +63,7 @@ final class AcceptorThreads
          */
         boolean serveHere()
         {
-            return othersWaiting > 0 && slot.state.compareAndSet(WAITING, SERVING);
+            return othersWaiting > 0 && state.compareAndSet(WAITING, SERVING);
         }
 
         /** Called when the connection served inline has been opened and has let go of this thread. */
@@ -83,7 +72,7 @@ final class AcceptorThreads
             // An interrupt the application left behind would make the next accept() close the listening channel
             // (ClosedByInterruptException); a stop does not interrupt a serving acceptor, so the flag is not one.
             Thread.interrupted();
-            slot.state.set(WAITING);
+            state.set(WAITING);
         }
     }
 
@@ -103,9 +92,9 @@ final class AcceptorThreads
      * stopping after this, so that a stop either sees the acceptor here or is seen by it.
      *
      * @param acceptorID the id Jetty gives the acceptor
-     * @return the turn, whose {@link Turn#accepted()} must be called when {@code accept()} returns or throws
+     * @return the acceptor's slot, whose {@link Slot#accepted()} must be called when {@code accept()} returns or throws
      */
-    Turn begin(int acceptorID)
+    Slot begin(int acceptorID)
     {
         AtomicReferenceArray<Slot> all = slots;
         Thread current = Thread.currentThread();
@@ -118,7 +107,7 @@ final class AcceptorThreads
         }
         slot.state.set(WAITING);
         waiting.incrementAndGet();
-        return new Turn(slot);
+        return slot;
     }
 
     /**
