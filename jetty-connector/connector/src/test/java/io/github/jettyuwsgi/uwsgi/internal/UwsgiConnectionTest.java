@@ -66,6 +66,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public class UwsgiConnectionTest
 {
+    static final int ACCEPTORS = 2;
+
     private final AtomicInteger handled = new AtomicInteger();
     private Server server;
     private ArrayByteBufferPool.Tracking bufferPool;
@@ -83,14 +85,16 @@ public class UwsgiConnectionTest
         server = new Server(threads, null, bufferPool);
         HttpConfiguration httpConfig = new HttpConfiguration();
         UwsgiConfiguration uwsgiConfig = new UwsgiConfiguration();
-        connector = new UwsgiServerConnector(server, 1, 1, new UwsgiConnectionFactory(httpConfig, uwsgiConfig));
+        // Two acceptors, whatever the CPUs: an idle connector's acceptor serves what it accepts, so every case below runs
+        // on that path (the hand-off to the pool is AcceptorThreadsTest's)
+        connector = new UwsgiServerConnector(server, ACCEPTORS, 1, new UwsgiConnectionFactory(httpConfig, uwsgiConfig));
         connector.setHost("127.0.0.1");
         connector.setIdleTimeout(1500);
         server.addConnector(connector);
         // Unix socket paths are limited to 107 bytes: keep them short.
         socketDir = Files.createTempDirectory(Path.of("/tmp"), "uwsgi");
         socketPath = socketDir.resolve("app.sock");
-        unixConnector = new UwsgiUnixDomainConnector(server, 1, 1, new UwsgiConnectionFactory(httpConfig, uwsgiConfig));
+        unixConnector = new UwsgiUnixDomainConnector(server, ACCEPTORS, 1, new UwsgiConnectionFactory(httpConfig, uwsgiConfig));
         unixConnector.setUnixDomainPath(socketPath);
         unixConnector.setSocketMode("660");
         server.addConnector(unixConnector);

@@ -79,7 +79,7 @@ public class UwsgiFastPathTest
         server = new Server(threads, null, bufferPool);
         socketDir = Files.createTempDirectory(Path.of("/tmp"), "uwsgi");
         socketPath = socketDir.resolve("app.sock");
-        connector = new UwsgiUnixDomainConnector(server, new UwsgiConnectionFactory());
+        connector = new UwsgiUnixDomainConnector(server, UwsgiConnectionTest.ACCEPTORS, -1, new UwsgiConnectionFactory());
         connector.setUnixDomainPath(socketPath);
         connector.setIdleTimeout(IDLE_TIMEOUT);
         connector.addBean(acceptCounter);
