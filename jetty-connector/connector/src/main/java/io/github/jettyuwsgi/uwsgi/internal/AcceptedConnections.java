@@ -233,6 +233,9 @@ public final class AcceptedConnections
         try
         {
             connection.onOpen();
+            // this thread leaves the connection: if it is still open (an async request, an upgrade), it may sit idle
+            if (endPoint.isOpen())
+                endPoint.startIdleTimeout();
         }
         catch (Throwable x)
         {

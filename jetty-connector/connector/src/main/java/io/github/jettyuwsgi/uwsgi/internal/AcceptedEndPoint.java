@@ -30,6 +30,14 @@ import org.slf4j.LoggerFactory;
  * where a registered one is closed by the selector later (the JDK defers it, and Jetty hands the clean-up to another
  * thread).
  *
+ * <p>Its idle timeout starts only when nothing runs the connection: the first time it waits to read or write, or when
+ * the thread that opened it leaves it open ({@link #startIdleTimeout()}: an async request, an upgrade). Until then the
+ * timeout is kept aside, so a request that is read, answered and closed by its opening thread never schedules the timer
+ * nor cancels it (two or three of each per connection otherwise, as the connection sets its socket and request
+ * timeouts, each taking the scheduler's one lock, which every thread serving a connection contends for). A request
+ * that runs longer than the idle timeout without reading or writing is therefore not cut by it, as with a servlet on
+ * any Jetty connector; harakiri is for those.</p>
+ *
  * <p>Events, once registered, follow Jetty's {@code SelectableChannelEndPoint}: the selector thread removes the ready
  * operations from the interest set and returns a task for the fill interest or the write flusher; the task's invocation
  * type lets the selector run a non-blocking callback itself.</p>
@@ -55,6 +63,10 @@ public class AcceptedEndPoint extends AbstractEndPoint implements ManagedSelecto
     private boolean updatePending;
     private int currentOps;
     private int desiredOps;
+    /** Guarded by lock for writes: whether Jetty's idle timeout runs (see {@link #startIdleTimeout()}). */
+    private volatile boolean idleTimeoutStarted;
+    /** The idle timeout until it starts; Jetty's own stays 0 (off) until then. */
+    private volatile long idleTimeoutAside;
 
     /**
      * @param channel the accepted channel, in non-blocking mode
@@ -116,6 +128,44 @@ public class AcceptedEndPoint extends AbstractEndPoint implements ManagedSelecto
         try (AutoLock ignored = lock.lock())
         {
             return registered;
+        }
+    }
+
+    @Override
+    public long getIdleTimeout()
+    {
+        return idleTimeoutStarted ? super.getIdleTimeout() : idleTimeoutAside;
+    }
+
+    @Override
+    public void setIdleTimeout(long idleTimeout)
+    {
+        try (AutoLock ignored = lock.lock())
+        {
+            if (idleTimeoutStarted)
+                super.setIdleTimeout(idleTimeout);
+            else
+                idleTimeoutAside = idleTimeout;
+        }
+    }
+
+    /**
+     * Starts the idle timeout, once: called when the end point first waits to read or write, and by the thread that
+     * opened the connection when it leaves it open. The idle time counts from now, since until now a thread was running
+     * the connection.
+     */
+    public void startIdleTimeout()
+    {
+        if (idleTimeoutStarted)
+            return;
+        try (AutoLock ignored = lock.lock())
+        {
+            if (idleTimeoutStarted)
+                return;
+            idleTimeoutStarted = true;
+            notIdle();
+            // Jetty's timeout was 0 until now, so this schedules the first check
+            super.setIdleTimeout(idleTimeoutAside);
         }
     }
 
@@ -220,12 +270,14 @@ public class AcceptedEndPoint extends AbstractEndPoint implements ManagedSelecto
     @Override
     protected void needsFillInterest()
     {
+        startIdleTimeout();
         changeInterests(SelectionKey.OP_READ);
     }
 
     @Override
     protected void onIncompleteFlush()
     {
+        startIdleTimeout();
         changeInterests(SelectionKey.OP_WRITE);
     }
 

@@ -28,6 +28,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,10 @@ public class UwsgiFastPathTest
     /** Whether the last request's end point had joined a selector by the time the handler ran. */
     private final AtomicReference<Boolean> registeredWhenHandled = new AtomicReference<>();
     private final CountDownLatch writeFailed = new CountDownLatch(1);
+    /** Requests whose end point had joined a selector when the handler ran: the opening read missed their packet. */
+    private final AtomicInteger registeredRequests = new AtomicInteger();
+    /** Every task scheduled on the server's scheduler: the idle timeouts of end points among them. */
+    private final AtomicInteger scheduled = new AtomicInteger();
 
     @BeforeEach
     public void start() throws Exception
@@ -76,7 +82,16 @@ public class UwsgiFastPathTest
         bufferPool = new ArrayByteBufferPool.Tracking();
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("server");
-        server = new Server(threads, null, bufferPool);
+        Scheduler scheduler = new ScheduledExecutorScheduler("scheduler", false)
+        {
+            @Override
+            public Task schedule(Runnable task, long delay, TimeUnit unit)
+            {
+                scheduled.incrementAndGet();
+                return super.schedule(task, delay, unit);
+            }
+        };
+        server = new Server(threads, scheduler, bufferPool);
         socketDir = Files.createTempDirectory(Path.of("/tmp"), "uwsgi");
         socketPath = socketDir.resolve("app.sock");
         connector = new UwsgiUnixDomainConnector(server, UwsgiConnectionTest.ACCEPTORS, -1, new UwsgiConnectionFactory());
@@ -91,7 +106,15 @@ public class UwsgiFastPathTest
             {
                 registeredWhenHandled.set(request.getConnectionMetaData().getConnection().getEndPoint() instanceof AcceptedEndPoint endPoint
                     ? endPoint.isRegistered() : null);
+                if (Boolean.TRUE.equals(registeredWhenHandled.get()))
+                    registeredRequests.incrementAndGet();
                 String query = request.getHttpURI().getQuery();
+                // an async request that neither reads nor writes: only the idle timeout ends it, through its failure
+                if ("hang".equals(query))
+                {
+                    request.addFailureListener(callback::failed);
+                    return true;
+                }
                 int size = query == null ? 5 : Integer.parseInt(query.substring("size=".length()));
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
                 response.write(true, ByteBuffer.wrap(BODY, 0, size), Callback.from(callback::succeeded, x ->
@@ -230,6 +253,39 @@ public class UwsgiFastPathTest
         {
             for (RawFrontend client : idle)
                 client.close();
+        }
+        assertServes(5);
+    }
+
+    @Test
+    public void testRequestServedByItsOpeningThreadSchedulesNoIdleTimeout() throws Exception
+    {
+        assertServes(5);
+        int before = scheduled.get();
+        int registeredBefore = registeredRequests.get();
+        int requests = 20;
+        for (int i = 0; i < requests; i++)
+            assertServes(5);
+        int timers = scheduled.get() - before;
+        int misses = registeredRequests.get() - registeredBefore;
+        // a request whose packet the opening read missed waits in the selector, and its idle timeout runs: a timer as it
+        // starts to wait, and one more as the request's idle timeout replaces the (longer) socket timeout
+        assertTrue(timers <= 2 * misses, timers + " timers scheduled for " + requests + " requests, " + misses + " of them through the selector");
+        assertTrue(misses < requests, "every request went through the selector");
+    }
+
+    @Test
+    public void testRequestThatNeitherReadsNorWritesIsEndedByTheIdleTimeout() throws Exception
+    {
+        try (RawFrontend client = RawFrontend.unix(socketPath))
+        {
+            long start = System.nanoTime();
+            byte[] raw = client.send(packet("/?hang")).readAll();
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis >= IDLE_TIMEOUT - 100, "ended after " + millis + " ms (expected: the idle timeout, " + IDLE_TIMEOUT + " ms)");
+            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(raw));
+            if (response != null)
+                assertEquals(500, response.getStatus());
         }
         assertServes(5);
     }
