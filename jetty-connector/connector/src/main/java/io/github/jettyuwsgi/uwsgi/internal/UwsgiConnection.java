@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
 import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
 public class UwsgiConnection extends AbstractMetaDataConnection implements Connection.UpgradeFrom
 {
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiConnection.class);
+    private static final AtomicLongFieldUpdater<UwsgiConnection> BYTES_IN =
+        AtomicLongFieldUpdater.newUpdater(UwsgiConnection.class, "bytesIn");
+    private static final AtomicLongFieldUpdater<UwsgiConnection> BYTES_OUT =
+        AtomicLongFieldUpdater.newUpdater(UwsgiConnection.class, "bytesOut");
 
     private final Callback fillableCallback = new FillableCallback();
     private final Callback drainCallback = new DrainCallback();
@@ -78,9 +82,12 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private HttpStreamOverUwsgi stream;
     private Runnable pendingTask;
     private final AtomicBoolean completed = new AtomicBoolean();
-    /** Bytes read and written, as Jetty's ConnectionStatistics reads them when the connection closes. */
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
+    /**
+     * Bytes read and written, as Jetty's ConnectionStatistics reads them when the connection closes: atomic adds on
+     * fields, not counter objects, since one connection's reads (and writes) take turns rather than contend.
+     */
+    private volatile long bytesIn;
+    private volatile long bytesOut;
     private boolean closeAfterParse;
     /** Set by onClose: no input buffer is taken after it. Guarded by this. */
     private boolean inputClosed;
@@ -315,7 +322,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private int countIn(int filled)
     {
         if (filled > 0)
-            bytesIn.add(filled);
+            BYTES_IN.addAndGet(this, filled);
         return filled;
     }
 
@@ -324,19 +331,19 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
      */
     void countOut(long bytes)
     {
-        bytesOut.add(bytes);
+        BYTES_OUT.addAndGet(this, bytes);
     }
 
     @Override
     public long getBytesIn()
     {
-        return bytesIn.sum();
+        return bytesIn;
     }
 
     @Override
     public long getBytesOut()
     {
-        return bytesOut.sum();
+        return bytesOut;
     }
 
     private int fill()
