@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * the thread that opened it leaves it open ({@link #startIdleTimeout()}: an async request, an upgrade). Until then the
  * timeout is kept aside, so a request that is read, answered and closed by its opening thread never schedules the timer
  * nor cancels it (two or three of each per connection otherwise, as the connection sets its socket and request
- * timeouts, each taking the scheduler's one lock, which every thread serving a connection contends for). A request
- * that runs longer than the idle timeout without reading or writing is therefore not cut by it, as with a servlet on
- * any Jetty connector; harakiri is for those.</p>
+ * timeouts, each taking the scheduler's one lock, which every thread serving a connection contends for). A handler
+ * that works longer than the idle timeout without reading or writing is not cut by it, with the timer or without;
+ * harakiri is for those.</p>
  *
  * <p>Events, once registered, follow Jetty's {@code SelectableChannelEndPoint}: the selector thread removes the ready
  * operations from the interest set and returns a task for the fill interest or the write flusher; the task's invocation

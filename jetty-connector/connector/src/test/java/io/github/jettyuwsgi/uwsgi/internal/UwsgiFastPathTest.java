@@ -115,6 +115,20 @@ public class UwsgiFastPathTest
                     request.addFailureListener(callback::failed);
                     return true;
                 }
+                // a handler that works longer than the idle timeout on its own thread, without reading or writing
+                if ("slow".equals(query))
+                {
+                    try
+                    {
+                        Thread.sleep(IDLE_TIMEOUT + 1000);
+                    }
+                    catch (InterruptedException x)
+                    {
+                        callback.failed(x);
+                        return true;
+                    }
+                    query = null;
+                }
                 int size = query == null ? 5 : Integer.parseInt(query.substring("size=".length()));
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
                 response.write(true, ByteBuffer.wrap(BODY, 0, size), Callback.from(callback::succeeded, x ->
@@ -288,5 +302,18 @@ public class UwsgiFastPathTest
                 assertEquals(500, response.getStatus());
         }
         assertServes(5);
+    }
+
+    @Test
+    public void testHandlerThatWorksLongerThanTheIdleTimeoutWithoutIoIsNotCut() throws Exception
+    {
+        // the idle timeout measures waiting for the frontend, not the application's own time (harakiri's)
+        try (RawFrontend client = RawFrontend.unix(socketPath))
+        {
+            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.send(packet("/?slow")).readAll()));
+            assertNotNull(response, "no response");
+            assertEquals(200, response.getStatus());
+            assertArrayEquals(Arrays.copyOf(BODY, 5), response.getContentBytes());
+        }
     }
 }
