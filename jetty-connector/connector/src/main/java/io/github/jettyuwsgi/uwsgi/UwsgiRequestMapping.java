@@ -116,13 +116,21 @@ public final class UwsgiRequestMapping
 
     private static void checkToken(String name, String value)
     {
-        if (value.isEmpty())
+        checkToken(name, value, 0);
+    }
+
+    /**
+     * Checks {@code value} from index {@code from} on, without a substring: every header var's name is checked this way.
+     */
+    private static void checkToken(String name, String value, int from)
+    {
+        if (value.length() == from)
             throw new UwsgiException(name + ": empty (expected: an HTTP token)");
-        for (int i = 0; i < value.length(); i++)
+        for (int i = from; i < value.length(); i++)
         {
             char c = value.charAt(i);
             if (c > 0x7F || HttpTokens.TOKENS[c].getType() != HttpTokens.Type.ALPHA && HttpTokens.TOKENS[c].getType() != HttpTokens.Type.DIGIT && HttpTokens.TOKENS[c].getType() != HttpTokens.Type.TCHAR)
-                throw new UwsgiException(name + ": '" + value + "' (expected: an HTTP token)");
+                throw new UwsgiException(name + ": '" + value.substring(from) + "' (expected: an HTTP token)");
         }
     }
 
@@ -322,7 +330,7 @@ public final class UwsgiRequestMapping
     private static void checkField(String varName, String value)
     {
         if (varName.startsWith("HTTP_"))
-            checkToken(varName, varName.substring(5));
+            checkToken(varName, varName, 5);
         if (!HttpTokens.isLegalFieldValue(value))
             throw new UwsgiException(varName + ": value '" + value.replaceAll("\\p{Cntrl}", "?") + "' (expected: no control characters but tab)");
     }
