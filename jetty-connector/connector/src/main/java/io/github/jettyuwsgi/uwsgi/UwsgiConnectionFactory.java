@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.uwsgi;
 
 import java.util.Objects;
 
+import io.github.jettyuwsgi.uwsgi.codec.KnownVars;
 import io.github.jettyuwsgi.uwsgi.internal.SocketTimeouts;
 import io.github.jettyuwsgi.uwsgi.internal.UwsgiConnection;
 import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
@@ -43,6 +44,8 @@ public class UwsgiConnectionFactory extends AbstractConnectionFactory
     private final HttpConfiguration httpConfiguration;
     private final UwsgiConfiguration uwsgiConfiguration;
     private final SocketTimeouts socketTimeouts = new SocketTimeouts();
+    /** The var values the frontend repeats, remembered across this factory's connections (one packet each). */
+    private final KnownVars knownVars = new KnownVars();
 
     public UwsgiConnectionFactory()
     {
@@ -99,7 +102,7 @@ public class UwsgiConnectionFactory extends AbstractConnectionFactory
         FrontendTrust trust = uwsgiConfiguration.getFrontendTrust();
         if (!trust.admits(endPoint.getRemoteSocketAddress()))
             return configure(FrontendTrust.refusedConnection(endPoint, connector.getExecutor()), connector, endPoint);
-        UwsgiConnection connection = new UwsgiConnection(connector, endPoint, httpConfiguration, uwsgiConfiguration);
+        UwsgiConnection connection = new UwsgiConnection(connector, endPoint, httpConfiguration, uwsgiConfiguration, knownVars);
         connection.setUseInputDirectByteBuffers(httpConfiguration.isUseInputDirectByteBuffers());
         connection.setUseOutputDirectByteBuffers(httpConfiguration.isUseOutputDirectByteBuffers());
         connection.setSocketTimeout(uwsgiConfiguration.getSocketTimeout(), socketTimeouts);

@@ -2,12 +2,8 @@ package io.github.jettyuwsgi.uwsgi.codec;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Locale;
 
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.BufferUtil;
-import org.eclipse.jetty.util.Index;
 
 /**
  * A resumable push parser for one uwsgi packet: header, vars block, then the request body.
@@ -90,13 +86,9 @@ public class UwsgiParser
         }
     }
 
-    /**
-     * The var names frontends send on every request: CGI names and {@code HTTP_} plus every header Jetty knows.
-     */
-    private static final Index<String> KNOWN_NAMES = knownNames();
-
     private final Listener listener;
     private final int maxVarsSize;
+    private final KnownVars knownVars;
     private final byte[] header = new byte[Uwsgi.HEADER_LENGTH];
     private State state = State.HEADER;
     private int headerCursor;
@@ -115,10 +107,21 @@ public class UwsgiParser
      */
     public UwsgiParser(Listener listener, int maxVarsSize)
     {
+        this(listener, maxVarsSize, new KnownVars());
+    }
+
+    /**
+     * @param listener receives the packet's parts
+     * @param maxVarsSize the largest vars block accepted (uWSGI's {@code buffer-size}), at most {@link Uwsgi#MAX_DATASIZE}
+     * @param knownVars the values remembered from earlier packets, shared with the parsers of other connections
+     */
+    public UwsgiParser(Listener listener, int maxVarsSize, KnownVars knownVars)
+    {
         if (maxVarsSize < 0 || maxVarsSize > Uwsgi.MAX_DATASIZE)
             throw new IllegalArgumentException("maxVarsSize: " + maxVarsSize + " (expected: 0 to " + Uwsgi.MAX_DATASIZE + ")");
         this.listener = listener;
         this.maxVarsSize = maxVarsSize;
+        this.knownVars = knownVars;
     }
 
     public State getState()
@@ -310,7 +313,7 @@ public class UwsgiParser
             // Fast path: the whole block is in a heap buffer, decode it in place.
             int offset = buffer.arrayOffset() + buffer.position();
             buffer.position(buffer.position() + datasize);
-            return decodeVars(buffer.array(), offset, datasize);
+            return decodeVars(buffer.array(), offset, datasize, knownVars);
         }
         if (vars == null)
             vars = new byte[datasize];
@@ -321,11 +324,11 @@ public class UwsgiParser
             return null;
         byte[] block = vars;
         vars = null;
-        return decodeVars(block, 0, datasize);
+        return decodeVars(block, 0, datasize, knownVars);
     }
 
     /**
-     * Decodes a complete vars block.
+     * Decodes a complete vars block, remembering nothing across calls.
      *
      * @param block the bytes
      * @param offset where the block starts
@@ -335,8 +338,22 @@ public class UwsgiParser
      */
     public static UwsgiVars decodeVars(byte[] block, int offset, int length)
     {
-        // nginx's packets average about 24 bytes a var; a little room spares growing the arrays
-        UwsgiVars result = new UwsgiVars(Math.max(8, length / 16));
+        return decodeVars(block, offset, length, new KnownVars());
+    }
+
+    /**
+     * Decodes a complete vars block.
+     *
+     * @param block the bytes
+     * @param offset where the block starts
+     * @param length the block size (the header's datasize)
+     * @param knownVars the values remembered from earlier packets, which repeated values are taken from
+     * @return the vars, in order
+     * @throws UwsgiException when a length runs past the block or a key is empty
+     */
+    public static UwsgiVars decodeVars(byte[] block, int offset, int length, KnownVars knownVars)
+    {
+        UwsgiVars result = new UwsgiVars(countVars(block, offset, length));
         ByteBuffer view = ByteBuffer.wrap(block);
         int end = offset + length;
         int position = offset;
@@ -352,9 +369,8 @@ public class UwsgiParser
             if (keySize > end - position)
                 throw new UwsgiException("var at offset " + at + ": key size " + keySize + " (expected: at most the " + (end - position) + " bytes left in the block)");
             // Well-known names are shared constants: no new String for REQUEST_METHOD, HTTP_USER_AGENT and the like.
-            String key = KNOWN_NAMES.get(view, position, keySize);
-            if (key == null)
-                key = new String(block, position, keySize, StandardCharsets.ISO_8859_1);
+            KnownVars.Name known = KnownVars.name(view, position, keySize);
+            String key = known != null ? known.name() : new String(block, position, keySize, StandardCharsets.ISO_8859_1);
             position += keySize;
             if (end - position < 2)
                 throw new UwsgiException("var " + key + ": " + (end - position) + " bytes left for the value size (expected: 2)");
@@ -362,32 +378,32 @@ public class UwsgiParser
             position += 2;
             if (valueSize > end - position)
                 throw new UwsgiException("var " + key + ": value size " + valueSize + " (expected: at most the " + (end - position) + " bytes left in the block)");
-            String value = valueSize == 0 ? "" : new String(block, position, valueSize, StandardCharsets.ISO_8859_1);
+            result.add(key, knownVars.value(known, block, position, valueSize));
             position += valueSize;
-            result.add(key, value);
         }
         return result;
     }
 
-    private static Index<String> knownNames()
+    /**
+     * @return how many vars the block holds, counted by their sizes alone, so that {@link UwsgiVars} is made at its
+     * size; a block whose sizes run past its end counts what fits (decoding it then reports the error)
+     */
+    private static int countVars(byte[] block, int offset, int length)
     {
-        Index.Builder<String> names = new Index.Builder<String>().caseSensitive(true);
-        for (String name : List.of("REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "PATH_INFO", "SCRIPT_NAME", "CONTENT_TYPE",
-            "CONTENT_LENGTH", "DOCUMENT_ROOT", "DOCUMENT_URI", "SERVER_PROTOCOL", "REQUEST_SCHEME", "HTTPS", "REMOTE_ADDR",
-            "REMOTE_PORT", "REMOTE_USER", "SERVER_ADDR", "SERVER_PORT", "SERVER_NAME", "SERVER_SOFTWARE", "SERVER_SIGNATURE",
-            "SERVER_ADMIN", "GATEWAY_INTERFACE", "SCRIPT_FILENAME", "PATH_TRANSLATED", "CONTEXT_PREFIX", "CONTEXT_DOCUMENT_ROOT",
-            "REDIRECT_STATUS", "UWSGI_SCHEME", "UWSGI_ROUTER", "PATH", "AUTH_TYPE"))
+        int end = offset + length;
+        int position = offset;
+        int count = 0;
+        while (end - position >= 4)
         {
-            names.with(name, name);
+            position += 2 + getUint16Le(block, position);
+            if (end - position < 2)
+                break;
+            position += 2 + getUint16Le(block, position);
+            if (position > end)
+                break;
+            count++;
         }
-        for (HttpHeader header : HttpHeader.values())
-        {
-            if (header.isPseudo())
-                continue;
-            String name = "HTTP_" + header.asString().toUpperCase(Locale.ENGLISH).replace('-', '_');
-            names.with(name, name);
-        }
-        return names.build();
+        return count;
     }
 
     /**

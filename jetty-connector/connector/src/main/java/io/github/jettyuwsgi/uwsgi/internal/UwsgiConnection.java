@@ -15,6 +15,7 @@ import io.github.jettyuwsgi.uwsgi.UwsgiConnectionFactory;
 import io.github.jettyuwsgi.uwsgi.UwsgiRequest;
 import io.github.jettyuwsgi.uwsgi.UwsgiRequestMapping;
 import io.github.jettyuwsgi.uwsgi.codec.BodyFraming;
+import io.github.jettyuwsgi.uwsgi.codec.KnownVars;
 import io.github.jettyuwsgi.uwsgi.codec.Uwsgi;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiException;
 import io.github.jettyuwsgi.uwsgi.codec.UwsgiGenerator;
@@ -97,11 +98,12 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private SocketTimeouts socketTimeouts;
     private volatile boolean socketTimedOut;
 
-    public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration)
+    public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration,
+                           KnownVars knownVars)
     {
         super(connector, httpConfiguration, endPoint);
         this.bufferPool = connector.getByteBufferPool();
-        this.parser = new UwsgiParser(new ParserListener(), uwsgiConfiguration.getMaxVarsSize());
+        this.parser = new UwsgiParser(new ParserListener(), uwsgiConfiguration.getMaxVarsSize(), knownVars);
         this.frontendTrust = uwsgiConfiguration.getFrontendTrust();
     }
 
