@@ -22,7 +22,9 @@ import org.eclipse.jetty.xml.XmlConfiguration;
  *
  * <p>A plain {@link WebAppContext} with the configurations discovered in {@code lib/ee11} (annotations, JNDI and
  * {@code env-entry}, {@code jetty-web.xml}, JSP), plus the one thing discovery cannot know: which container jars carry
- * TLDs and {@code ServletContainerInitializer}s to scan, here the JSTL implementation and the servlet API.</p>
+ * TLDs and {@code ServletContainerInitializer}s to scan, here the JSTL implementation and the servlet API; and Jetty's
+ * WebSocket upgrade filter in the form that lets plain requests pass without wrapping them
+ * ({@link CheckFirstWebSocketUpgradeFilter}).</p>
  */
 public class Ee11WebAppDeployer implements WebAppDeployer
 {
@@ -50,6 +52,7 @@ public class Ee11WebAppDeployer implements WebAppDeployer
         // logged, counted by need-app, and answered 503 at its path while the other applications serve.
         webApp.setThrowUnavailableOnStartupException(true);
         webApp.setErrorHandler(errorPagesWithoutStacks());
+        CheckFirstWebSocketUpgradeFilter.register(webApp.getServletHandler());
         if (contextXml)
             configure(webApp, ContextXml.read(spec.war()));
         return webApp;
