@@ -3,6 +3,7 @@ package io.github.jettyuwsgi.uwsgi;
 import java.util.Objects;
 
 import io.github.jettyuwsgi.uwsgi.codec.KnownVars;
+import io.github.jettyuwsgi.uwsgi.internal.ChannelPool;
 import io.github.jettyuwsgi.uwsgi.internal.SocketTimeouts;
 import io.github.jettyuwsgi.uwsgi.internal.UwsgiConnection;
 import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
@@ -46,6 +47,8 @@ public class UwsgiConnectionFactory extends AbstractConnectionFactory
     private final SocketTimeouts socketTimeouts = new SocketTimeouts();
     /** The var values the frontend repeats, remembered across this factory's connections (one packet each). */
     private final KnownVars knownVars = new KnownVars();
+    /** The channels of finished requests, for the next requests of the same threads. */
+    private final ChannelPool channels = new ChannelPool();
 
     public UwsgiConnectionFactory()
     {
@@ -102,7 +105,7 @@ public class UwsgiConnectionFactory extends AbstractConnectionFactory
         FrontendTrust trust = uwsgiConfiguration.getFrontendTrust();
         if (!trust.admits(endPoint.getRemoteSocketAddress()))
             return configure(FrontendTrust.refusedConnection(endPoint, connector.getExecutor()), connector, endPoint);
-        UwsgiConnection connection = new UwsgiConnection(connector, endPoint, httpConfiguration, uwsgiConfiguration, knownVars);
+        UwsgiConnection connection = new UwsgiConnection(connector, endPoint, httpConfiguration, uwsgiConfiguration, knownVars, channels);
         connection.setUseInputDirectByteBuffers(httpConfiguration.isUseInputDirectByteBuffers());
         connection.setUseOutputDirectByteBuffers(httpConfiguration.isUseOutputDirectByteBuffers());
         connection.setSocketTimeout(uwsgiConfiguration.getSocketTimeout(), socketTimeouts);

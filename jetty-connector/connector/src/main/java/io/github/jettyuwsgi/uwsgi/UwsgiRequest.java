@@ -49,7 +49,18 @@ public record UwsgiRequest(
      */
     public Runnable dispatch(ConnectionMetaData connection, Function<HttpChannel, HttpStream> streamFor)
     {
-        HttpChannel channel = CHANNEL_FACTORY.newHttpChannel(connection);
+        return dispatch(CHANNEL_FACTORY.newHttpChannel(connection), streamFor);
+    }
+
+    /**
+     * Puts this request into Jetty on a channel that has no request: a new one, or one recycled after its last request.
+     *
+     * @param channel the channel, whose connection metadata answers from this request
+     * @param streamFor makes the stream of the channel (and may feed it the first content before the request runs)
+     * @return the task that handles the request: run it to call the server's handlers
+     */
+    public Runnable dispatch(HttpChannel channel, Function<HttpChannel, HttpStream> streamFor)
+    {
         channel.setHttpStream(streamFor.apply(channel));
         Runnable task = channel.onRequest(metaData);
         channel.getRequest().setAttribute(UwsgiConnectionFactory.VARS_ATTRIBUTE, vars.asMap());

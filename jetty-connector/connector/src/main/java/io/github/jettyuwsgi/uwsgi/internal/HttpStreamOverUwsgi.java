@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.uwsgi.internal;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
@@ -42,6 +43,8 @@ class HttpStreamOverUwsgi implements HttpStream
     /** The idle timeout of the request while it is not waiting for body bytes (then it is socket-timeout). */
     private volatile long idleTimeout;
     private volatile boolean awaitingBody;
+    /** Set once the channel may go to another request: no event reaches it from this stream after. Guarded by this. */
+    private boolean retired;
 
     HttpStreamOverUwsgi(UwsgiConnection connection, HttpChannel channel)
     {
@@ -54,9 +57,30 @@ class HttpStreamOverUwsgi implements HttpStream
         connection.getEndPoint().setIdleTimeout(idleTimeout);
     }
 
-    HttpChannel getHttpChannel()
+    /**
+     * Passes an event from outside the request's own flow (the connection closing, the idle timeout, a failed read) to
+     * the channel, unless the request is over and the channel may already serve another connection's request.
+     *
+     * @return what the channel returned, or null when the stream is retired
+     */
+    <T> T toChannel(Function<HttpChannel, T> event)
     {
-        return channel;
+        synchronized (this)
+        {
+            return retired ? null : event.apply(channel);
+        }
+    }
+
+    /**
+     * Called by the connection once the request is complete: from now on {@link #toChannel} passes nothing on, and an
+     * event already passing has finished.
+     */
+    void retire()
+    {
+        synchronized (this)
+        {
+            retired = true;
+        }
     }
 
     boolean hasChunk()
@@ -138,7 +162,7 @@ class HttpStreamOverUwsgi implements HttpStream
 
     private void notifyContentAvailable()
     {
-        Runnable onContentAvailable = channel.onContentAvailable();
+        Runnable onContentAvailable = toChannel(HttpChannel::onContentAvailable);
         if (onContentAvailable != null)
             onContentAvailable.run();
     }
@@ -271,7 +295,9 @@ class HttpStreamOverUwsgi implements HttpStream
         @Override
         public void failed(Throwable x)
         {
-            ThreadPool.executeImmediately(connection.executor(), channel.onFailure(x));
+            Runnable task = toChannel(channel -> channel.onFailure(x));
+            if (task != null)
+                ThreadPool.executeImmediately(connection.executor(), task);
         }
 
         @Override

@@ -69,12 +69,13 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
 
     private final Callback fillableCallback = new FillableCallback();
     private final Callback drainCallback = new DrainCallback();
-    /** Stateless: one for all connections rather than one per connection (one per request, as uwsgi goes). */
-    private static final HttpChannel.Factory CHANNEL_FACTORY = new HttpChannel.DefaultFactory();
     private final Attributes attributes = new Attributes.Lazy();
     private final ByteBufferPool bufferPool;
     private final UwsgiParser parser;
     private final FrontendTrust frontendTrust;
+    private final ChannelPool channels;
+    /** The channel of this connection's request, from {@link #channels}. */
+    private ReusableChannel channel;
     private String id;
     private boolean useInputDirectByteBuffers;
     private boolean useOutputDirectByteBuffers;
@@ -99,12 +100,13 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private volatile boolean socketTimedOut;
 
     public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration,
-                           KnownVars knownVars)
+                           KnownVars knownVars, ChannelPool channels)
     {
         super(connector, httpConfiguration, endPoint);
         this.bufferPool = connector.getByteBufferPool();
         this.parser = new UwsgiParser(new ParserListener(), uwsgiConfiguration.getMaxVarsSize(), knownVars);
         this.frontendTrust = uwsgiConfiguration.getFrontendTrust();
+        this.channels = channels;
     }
 
     public void setUseInputDirectByteBuffers(boolean useInputDirectByteBuffers)
@@ -423,6 +425,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     {
         if (completed.getAndSet(true))
             return;
+        HttpStreamOverUwsgi finished = stream;
         stream = null;
         releaseInputBuffer();
         if (failure != null)
@@ -430,6 +433,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             getEndPoint().close(failure);
             return;
         }
+        releaseChannel(finished);
         if (parser.getState() == UwsgiParser.State.END)
         {
             // The whole packet was read, so no unread bytes can turn the close into a reset: close at once and spare
@@ -441,6 +445,23 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         // waiting for the frontend to send the rest of the body or close is waiting for request bytes
         getEndPoint().setIdleTimeout(getSocketTimeout());
         drain();
+    }
+
+    /**
+     * Gives the channel of a request that completed to the pool, once nothing of this connection can reach it any more:
+     * the stream passes no event to it after {@link HttpStreamOverUwsgi#retire()}, and a read the application asked for
+     * and never took (fill interest still pending) keeps the channel out of the pool, as Jetty's HTTP connection then
+     * does not reuse its channel either.
+     */
+    private void releaseChannel(HttpStreamOverUwsgi finished)
+    {
+        ReusableChannel reusable = channel;
+        channel = null;
+        if (reusable == null || finished == null)
+            return;
+        finished.retire();
+        if (!isFillInterested())
+            channels.release(reusable);
     }
 
     /**
@@ -576,7 +597,10 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         }
         if (current.isAwaitingBody())
             onSocketTimeout("the request body stalled");
-        HttpChannel.IdleTimeoutTask task = current.getHttpChannel().onIdleTimeout(timeout);
+        HttpChannel.IdleTimeoutTask task = current.toChannel(channel -> channel.onIdleTimeout(timeout));
+        // the request completed meanwhile: as after the response, nothing to report
+        if (task == null)
+            return true;
         boolean handlingRequest = task.handlingRequest();
         if (handlingRequest)
             ThreadPool.executeImmediately(getExecutor(), task.action());
@@ -591,7 +615,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             HttpStreamOverUwsgi current = stream;
             if (current != null)
             {
-                Runnable task = current.getHttpChannel().onClose();
+                Runnable task = current.toChannel(HttpChannel::onClose);
                 if (task != null)
                     task.run();
             }
@@ -646,9 +670,10 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             return;
         }
         request = mapped;
-        pendingTask = mapped.dispatch(this, channel ->
+        channel = channels.acquire(this);
+        pendingTask = mapped.dispatch(channel.channel(), httpChannel ->
         {
-            stream = new HttpStreamOverUwsgi(this, channel);
+            stream = new HttpStreamOverUwsgi(this, httpChannel);
             if (mapped.framing().kind() == BodyFraming.Kind.NONE)
                 stream.onContent(Content.Chunk.EOF);
             return stream;
@@ -664,13 +689,14 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private void badRequest(UwsgiException failure)
     {
         LOG.warn("uwsgi: bad request from {}: {}", frontend(), failure.getMessage());
-        HttpChannel channel = CHANNEL_FACTORY.newHttpChannel(this);
-        stream = new HttpStreamOverUwsgi(this, channel);
-        channel.setHttpStream(stream);
+        channel = channels.acquire(this);
+        HttpChannel httpChannel = channel.channel();
+        stream = new HttpStreamOverUwsgi(this, httpChannel);
+        httpChannel.setHttpStream(stream);
         stream.onContent(Content.Chunk.EOF);
-        channel.onRequest(new org.eclipse.jetty.http.MetaData.Request(org.eclipse.jetty.util.NanoTime.now(), "BAD",
+        httpChannel.onRequest(new org.eclipse.jetty.http.MetaData.Request(org.eclipse.jetty.util.NanoTime.now(), "BAD",
             org.eclipse.jetty.http.HttpURI.from("/badMessage"), HttpVersion.HTTP_1_0, org.eclipse.jetty.http.HttpFields.EMPTY));
-        pendingTask = channel.onFailure(new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, failure.getMessage()));
+        pendingTask = httpChannel.onFailure(new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, failure.getMessage()));
     }
 
     /**
