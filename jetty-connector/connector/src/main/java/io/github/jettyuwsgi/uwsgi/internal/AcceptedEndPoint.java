@@ -50,11 +50,12 @@ public class AcceptedEndPoint extends AbstractEndPoint implements ManagedSelecto
     private final SocketChannel channel;
     private final ManagedSelector selector;
     private final Consumer<AcceptedEndPoint> onClosed;
-    private final ManagedSelector.SelectorUpdate registerUpdate = this::register;
-    private final ManagedSelector.SelectorUpdate keyUpdate = nio -> updateKey();
-    private final Task fillable = new Task(true, false);
-    private final Task flushable = new Task(false, true);
-    private final Task fillableAndFlushable = new Task(true, true);
+    /** Guarded by lock; made with the registration, since most end points never join the selector. */
+    private ManagedSelector.SelectorUpdate keyUpdate;
+    /** Made by the registration on the selector thread, which alone runs onSelected. */
+    private Task fillable;
+    private Task flushable;
+    private Task fillableAndFlushable;
     /** Guarded by lock; set on the selector thread once registered. */
     private SelectionKey key;
     /** Guarded by lock: the registration has been asked for (it may not have run yet). */
@@ -284,22 +285,28 @@ public class AcceptedEndPoint extends AbstractEndPoint implements ManagedSelecto
     private void changeInterests(int operation)
     {
         boolean register;
-        boolean submit;
+        ManagedSelector.SelectorUpdate submit = null;
         try (AutoLock ignored = lock.lock())
         {
             desiredOps |= operation;
             register = !registered;
             registered = true;
-            submit = !register && !updatePending;
+            if (register)
+                keyUpdate = nio -> updateKey();
+            else if (!updatePending)
+                submit = keyUpdate;
         }
         if (register)
-            selector.submit(registerUpdate);
-        else if (submit)
-            selector.submit(keyUpdate);
+            selector.submit(this::register);
+        else if (submit != null)
+            selector.submit(submit);
     }
 
     private void register(Selector nio)
     {
+        fillable = new Task(true, false);
+        flushable = new Task(false, true);
+        fillableAndFlushable = new Task(true, true);
         try
         {
             SelectionKey selectionKey = channel.register(nio, 0, this);

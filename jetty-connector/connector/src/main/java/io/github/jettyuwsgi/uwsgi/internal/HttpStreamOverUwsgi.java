@@ -33,7 +33,8 @@ class HttpStreamOverUwsgi implements HttpStream
     private static final AtomicLong STREAMS = new AtomicLong();
 
     private final long id = STREAMS.incrementAndGet();
-    private final Callback demandCallback = new DemandCallback();
+    /** Made by the first demand that has to wait for bytes: most requests have their whole body, or none, at once. */
+    private Callback demandCallback;
     private final UwsgiConnection connection;
     private final HttpChannel channel;
     private final ResponseSender sender;
@@ -136,6 +137,8 @@ class HttpStreamOverUwsgi implements HttpStream
             return;
         }
         awaitBody();
+        if (demandCallback == null)
+            demandCallback = new DemandCallback();
         connection.tryFillInterested(demandCallback);
     }
 

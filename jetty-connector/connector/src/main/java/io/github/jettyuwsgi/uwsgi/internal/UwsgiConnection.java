@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import io.github.jettyuwsgi.uwsgi.UwsgiConfiguration;
@@ -66,10 +66,14 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         AtomicLongFieldUpdater.newUpdater(UwsgiConnection.class, "bytesIn");
     private static final AtomicLongFieldUpdater<UwsgiConnection> BYTES_OUT =
         AtomicLongFieldUpdater.newUpdater(UwsgiConnection.class, "bytesOut");
+    private static final AtomicIntegerFieldUpdater<UwsgiConnection> COMPLETED =
+        AtomicIntegerFieldUpdater.newUpdater(UwsgiConnection.class, "completed");
 
     private final Callback fillableCallback = new FillableCallback();
-    private final Callback drainCallback = new DrainCallback();
-    private final Attributes attributes = new Attributes.Lazy();
+    /** Made by the first drain: most connections close without one. */
+    private Callback drainCallback;
+    /** The connection's attributes, made when the first is set: hardly any request sets one. Guarded by this. */
+    private Attributes attributes;
     private final ByteBufferPool bufferPool;
     private final UwsgiParser parser;
     private final FrontendTrust frontendTrust;
@@ -83,7 +87,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private UwsgiRequest request;
     private HttpStreamOverUwsgi stream;
     private Runnable pendingTask;
-    private final AtomicBoolean completed = new AtomicBoolean();
+    /** 1 once the response is complete (or failed, or the connection upgraded). */
+    private volatile int completed;
     /**
      * Bytes read and written, as Jetty's ConnectionStatistics reads them when the connection closes: atomic adds on
      * fields, not counter objects, since one connection's reads (and writes) take turns rather than contend.
@@ -184,31 +189,43 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     @Override
     public Object removeAttribute(String name)
     {
-        return attributes.removeAttribute(name);
+        Attributes current = attributes(false);
+        return current == null ? null : current.removeAttribute(name);
     }
 
     @Override
     public Object setAttribute(String name, Object attribute)
     {
-        return attributes.setAttribute(name, attribute);
+        return attributes(true).setAttribute(name, attribute);
     }
 
     @Override
     public Object getAttribute(String name)
     {
-        return attributes.getAttribute(name);
+        Attributes current = attributes(false);
+        return current == null ? null : current.getAttribute(name);
     }
 
     @Override
     public Set<String> getAttributeNameSet()
     {
-        return attributes.getAttributeNameSet();
+        Attributes current = attributes(false);
+        return current == null ? Set.of() : current.getAttributeNameSet();
     }
 
     @Override
     public void clearAttributes()
     {
-        attributes.clearAttributes();
+        Attributes current = attributes(false);
+        if (current != null)
+            current.clearAttributes();
+    }
+
+    private synchronized Attributes attributes(boolean make)
+    {
+        if (attributes == null && make)
+            attributes = new Attributes.Lazy();
+        return attributes;
     }
 
     // ---- reading ----
@@ -423,7 +440,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
      */
     void onCompleted(Throwable failure)
     {
-        if (completed.getAndSet(true))
+        if (COMPLETED.getAndSet(this, 1) == 1)
             return;
         HttpStreamOverUwsgi finished = stream;
         stream = null;
@@ -499,6 +516,8 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
                 scratch.clear();
                 if (filled == 0)
                 {
+                    if (drainCallback == null)
+                        drainCallback = new DrainCallback();
                     fillInterested(drainCallback);
                     return;
                 }
@@ -523,7 +542,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
      */
     void upgrade(Connection upgraded)
     {
-        if (completed.getAndSet(true))
+        if (COMPLETED.getAndSet(this, 1) == 1)
             return;
         stream = null;
         getEndPoint().upgrade(upgraded);
@@ -587,7 +606,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         {
             // After the response, the drain waited for the frontend to close: nothing to report.
             UwsgiParser.State state = parser.getState();
-            if (completed.get() || state == UwsgiParser.State.FAILED)
+            if (completed == 1 || state == UwsgiParser.State.FAILED)
                 return true;
             // A whole packet is being dispatched (or a ping answered): the connection waits for no byte, a thread works.
             if (parser.isVarsComplete() || state == UwsgiParser.State.END)
