@@ -47,12 +47,15 @@ class HttpStreamOverUwsgi implements HttpStream
     /** Set once the channel may go to another request: no event reaches it from this stream after. Guarded by this. */
     private boolean retired;
 
-    HttpStreamOverUwsgi(UwsgiConnection connection, HttpChannel channel)
+    /**
+     * @param connection the connection of the request
+     * @param reusable the channel the request runs on, and its response sender, both bound to {@code connection}
+     */
+    HttpStreamOverUwsgi(UwsgiConnection connection, ReusableChannel reusable)
     {
         this.connection = connection;
-        this.channel = channel;
-        this.sender = new ResponseSender(connection.getEndPoint(), connection.getBufferPool(), connection.isUseOutputDirectByteBuffers(),
-            connection.getHttpConfiguration(), connection::countOut);
+        this.channel = reusable.channel();
+        this.sender = reusable.sender();
         // Dispatched: the application's time and the response are the request idle timeout's, not socket-timeout's.
         this.idleTimeout = connection.getRequestIdleTimeout();
         connection.getEndPoint().setIdleTimeout(idleTimeout);
@@ -298,7 +301,7 @@ class HttpStreamOverUwsgi implements HttpStream
         @Override
         public void failed(Throwable x)
         {
-            Runnable task = toChannel(channel -> channel.onFailure(x));
+            Runnable task = toChannel(httpChannel -> httpChannel.onFailure(x));
             if (task != null)
                 ThreadPool.executeImmediately(connection.executor(), task);
         }

@@ -29,12 +29,12 @@ import org.eclipse.jetty.util.IteratingCallback;
  */
 class ResponseSender extends IteratingCallback
 {
-    private final EndPoint endPoint;
-    private final ByteBufferPool bufferPool;
-    private final boolean directBuffers;
-    private final HttpConfiguration config;
-    private final LongConsumer bytesWritten;
     private final HttpGenerator generator = new HttpGenerator();
+    private EndPoint endPoint;
+    private ByteBufferPool bufferPool;
+    private boolean directBuffers;
+    private HttpConfiguration config;
+    private LongConsumer bytesWritten;
     private MetaData.Response info;
     private boolean head;
     private ByteBuffer content;
@@ -43,22 +43,37 @@ class ResponseSender extends IteratingCallback
     private RetainableByteBuffer header;
     private boolean committed;
 
+    ResponseSender()
+    {
+        super(true);
+    }
+
     /**
+     * Readies the sender for the response of one request: a new one, or one whose last response was written whole (the
+     * sender goes with its {@link ReusableChannel} from request to request).
+     *
      * @param endPoint where the response goes
      * @param bufferPool where the header buffers come from
      * @param directBuffers whether the header buffers are direct
      * @param config the response header sizes
      * @param bytesWritten told the bytes of every write, for the connection's statistics
+     * @return this sender
      */
-    ResponseSender(EndPoint endPoint, ByteBufferPool bufferPool, boolean directBuffers, HttpConfiguration config, LongConsumer bytesWritten)
+    ResponseSender bind(EndPoint endPoint, ByteBufferPool bufferPool, boolean directBuffers, HttpConfiguration config, LongConsumer bytesWritten)
     {
-        super(true);
         this.endPoint = endPoint;
         this.bufferPool = bufferPool;
         this.directBuffers = directBuffers;
         this.config = config;
         this.bytesWritten = bytesWritten;
+        generator.reset();
         generator.setPersistent(false);
+        info = null;
+        head = false;
+        content = null;
+        last = false;
+        committed = false;
+        return this;
     }
 
     boolean isCommitted()

@@ -29,6 +29,8 @@ final class ReusableChannel implements ConnectionMetaData
     /** The channel runs its tasks on this connector's executor, which it takes when it is made. */
     private final Connector connector;
     private final HttpChannel channel;
+    /** The writer of the responses: like the channel, used by one request at a time. */
+    private final ResponseSender sender = new ResponseSender();
     private UwsgiConnection connection;
 
     /**
@@ -61,6 +63,15 @@ final class ReusableChannel implements ConnectionMetaData
     HttpChannel channel()
     {
         return channel;
+    }
+
+    /**
+     * @return the sender for the response of the request the channel serves, bound to its connection
+     */
+    ResponseSender sender()
+    {
+        return sender.bind(connection.getEndPoint(), connection.getBufferPool(), connection.isUseOutputDirectByteBuffers(),
+            connection.getHttpConfiguration(), connection::countOut);
     }
 
     void unbind()

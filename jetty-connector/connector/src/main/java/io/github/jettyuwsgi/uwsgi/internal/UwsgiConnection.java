@@ -616,7 +616,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         }
         if (current.isAwaitingBody())
             onSocketTimeout("the request body stalled");
-        HttpChannel.IdleTimeoutTask task = current.toChannel(channel -> channel.onIdleTimeout(timeout));
+        HttpChannel.IdleTimeoutTask task = current.toChannel(httpChannel -> httpChannel.onIdleTimeout(timeout));
         // the request completed meanwhile: as after the response, nothing to report
         if (task == null)
             return true;
@@ -690,9 +690,10 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         }
         request = mapped;
         channel = channels.acquire(this);
-        pendingTask = mapped.dispatch(channel.channel(), httpChannel ->
+        ReusableChannel reusable = channel;
+        pendingTask = mapped.dispatch(reusable.channel(), httpChannel ->
         {
-            stream = new HttpStreamOverUwsgi(this, httpChannel);
+            stream = new HttpStreamOverUwsgi(this, reusable);
             if (mapped.framing().kind() == BodyFraming.Kind.NONE)
                 stream.onContent(Content.Chunk.EOF);
             return stream;
@@ -710,7 +711,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         LOG.warn("uwsgi: bad request from {}: {}", frontend(), failure.getMessage());
         channel = channels.acquire(this);
         HttpChannel httpChannel = channel.channel();
-        stream = new HttpStreamOverUwsgi(this, httpChannel);
+        stream = new HttpStreamOverUwsgi(this, channel);
         httpChannel.setHttpStream(stream);
         stream.onContent(Content.Chunk.EOF);
         httpChannel.onRequest(new org.eclipse.jetty.http.MetaData.Request(org.eclipse.jetty.util.NanoTime.now(), "BAD",

@@ -86,6 +86,8 @@ public class ChannelReuseTest
                     }
                     case "fail" -> callback.failed(new IllegalStateException("failed on purpose"));
                     case "async" -> new Thread(() -> Content.Sink.write(response, true, "async", callback)).start();
+                    // no Content-Length: the body ends with the connection
+                    case "pieces" -> Content.Sink.write(response, false, "first ", Callback.from(() -> Content.Sink.write(response, true, "second", callback), callback::failed));
                     default -> Content.Sink.write(response, true, "plain", callback);
                 }
                 return true;
@@ -142,8 +144,15 @@ public class ChannelReuseTest
     {
         for (int i = 0; i < REQUESTS; i++)
         {
-            switch (i % 4)
+            switch (i % 5)
             {
+                case 4 ->
+                {
+                    HttpTester.Response response = get("pieces", 41000 + i);
+                    assertEquals(200, response.getStatus());
+                    assertEquals("first second", response.getContent());
+                    assertNull(response.get("Content-Length"));
+                }
                 case 0 ->
                 {
                     HttpTester.Response response = get("header", 41000 + i);
