@@ -1,8 +1,11 @@
 package io.github.jettyuwsgi.uwsgi.internal;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.Server;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,5 +25,23 @@ final class BufferLeaks
         while (!bufferPool.getLeaks().isEmpty() && System.nanoTime() < deadline)
             Thread.sleep(50);
         assertTrue(bufferPool.getLeaks().isEmpty(), "buffer leaks: " + bufferPool.dumpLeaks());
+    }
+
+    /**
+     * The end of a connection test: the leak check, then, whatever it found, the server stopped and its socket files
+     * deleted (the socket first, then its directory).
+     */
+    static void assertNoneThenStop(ArrayByteBufferPool.Tracking bufferPool, Server server, Path... files) throws Exception
+    {
+        try
+        {
+            assertNone(bufferPool);
+        }
+        finally
+        {
+            server.stop();
+            for (Path file : files)
+                Files.deleteIfExists(file);
+        }
     }
 }

@@ -99,16 +99,7 @@ public class ChannelReuseTest
     @AfterEach
     public void stop() throws Exception
     {
-        try
-        {
-            BufferLeaks.assertNone(bufferPool);
-        }
-        finally
-        {
-            server.stop();
-            Files.deleteIfExists(socketPath);
-            Files.deleteIfExists(socketDir);
-        }
+        BufferLeaks.assertNoneThenStop(bufferPool, server, socketPath, socketDir);
     }
 
     private HttpTester.Response get(String query, int remotePort) throws IOException

@@ -132,16 +132,7 @@ public class SocketTimeoutTest
     @AfterEach
     public void stop() throws Exception
     {
-        try
-        {
-            BufferLeaks.assertNone(bufferPool);
-        }
-        finally
-        {
-            server.stop();
-            Files.deleteIfExists(socketPath);
-            Files.deleteIfExists(socketDir);
-        }
+        BufferLeaks.assertNoneThenStop(bufferPool, server, socketPath, socketDir);
     }
 
     private static UwsgiVars vars(String uri)

@@ -75,14 +75,7 @@ public class SwitchingProtocolsTest
     @AfterEach
     public void stop() throws Exception
     {
-        try
-        {
-            BufferLeaks.assertNone(bufferPool);
-        }
-        finally
-        {
-            server.stop();
-        }
+        BufferLeaks.assertNoneThenStop(bufferPool, server);
     }
 
     @Test

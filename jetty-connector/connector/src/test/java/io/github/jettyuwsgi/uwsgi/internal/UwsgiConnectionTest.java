@@ -105,16 +105,7 @@ public class UwsgiConnectionTest
     @AfterEach
     public void stop() throws Exception
     {
-        try
-        {
-            BufferLeaks.assertNone(bufferPool);
-        }
-        finally
-        {
-            server.stop();
-            Files.deleteIfExists(socketPath);
-            Files.deleteIfExists(socketDir);
-        }
+        BufferLeaks.assertNoneThenStop(bufferPool, server, socketPath, socketDir);
     }
 
     private static UwsgiVars get(String uri)

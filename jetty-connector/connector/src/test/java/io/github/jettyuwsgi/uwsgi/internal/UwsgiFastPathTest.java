@@ -146,16 +146,7 @@ public class UwsgiFastPathTest
     @AfterEach
     public void stop() throws Exception
     {
-        try
-        {
-            BufferLeaks.assertNone(bufferPool);
-        }
-        finally
-        {
-            server.stop();
-            Files.deleteIfExists(socketPath);
-            Files.deleteIfExists(socketDir);
-        }
+        BufferLeaks.assertNoneThenStop(bufferPool, server, socketPath, socketDir);
     }
 
     private static byte[] packet(String uri)
