@@ -346,12 +346,15 @@ done
 
 declare -A SYSCALLS EPOLL_CTL ALLOC
 if [ "$PROFILE" = 1 ]; then
-  cat >"$WORK/alloc.jfc" <<'EOF'
+  # Allocation is counted exactly, not sampled: the heap in use before and after the run, plus what every
+  # collection in between freed (JFR's jdk.GCHeapSummary gives the heap in use before and after each).
+  cat >"$WORK/heap.jfc" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0">
-  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">1000/s</setting><setting name="stackTrace">false</setting></event>
+  <event name="jdk.GCHeapSummary"><setting name="enabled">true</setting></event>
 </configuration>
 EOF
+  heap_used() { jcmd "$1" GC.heap_info | awk '/ heap / { for (i = 1; i <= NF; i++) if ($i == "used") { sub(/K,?$/, "", $(i + 1)); print $(i + 1) * 1024; exit } }'; }
   for target in "${TARGETS[@]}"; do
     # every target with a server process; behind nginx wrk runs for a fixed time and its request count divides
     pid=${SERVER_PID[$target]:-}
@@ -368,24 +371,21 @@ EOF
     # a registration with a selector: the uwsgi fast path's misses (a read that found nothing, an incomplete write)
     EPOLL_CTL[$target]=$(awk -v n="$requests" '$NF == "epoll_ctl" { c = $4 } END { printf "%.2f", c / n }' "$WORK/strace-$target")
     if [ -d "/proc/$pid" ] && grep -q java "/proc/$pid/cmdline" && [ "$(readlink "/proc/$pid/exe")" != "$(command -v uwsgi)" ]; then
-      jcmd "$pid" JFR.start name=bench settings="$WORK/alloc.jfc" >/dev/null
+      jcmd "$pid" JFR.start name=bench settings="$WORK/heap.jfc" >/dev/null
+      used_before=$(heap_used "$pid")
       run_load "$target" "$amount" "$WORK/profile"
-      jcmd "$pid" JFR.stop name=bench filename="$WORK/alloc-$target.jfr" >/dev/null
+      used_after=$(heap_used "$pid")
+      jcmd "$pid" JFR.stop name=bench filename="$WORK/heap-$target.jfr" >/dev/null
       read -r requests _ <"$WORK/profile"
-      jfr print --json --events jdk.ObjectAllocationSample "$WORK/alloc-$target.jfr" >"$WORK/alloc-$target.json"
-      ALLOC[$target]=$(python3 - "$WORK/alloc-$target.json" "$requests" <<'EOF'
+      jfr print --json --events jdk.GCHeapSummary "$WORK/heap-$target.jfr" >"$WORK/heap-$target.json"
+      ALLOC[$target]=$(python3 - "$WORK/heap-$target.json" "$used_before" "$used_after" "$requests" <<'EOF'
 import json, sys
-# each sample weighs the bytes its thread allocated since its previous sample, so the sum is all the run allocated,
-# threads that ended during the run included; but a thread's first sample weighs all it allocated before the recording
-# too (a pool thread's whole life): it is left out
-events = sorted(json.load(open(sys.argv[1]))['recording']['events'], key=lambda e: e['values']['startTime'])
-seen, total = set(), 0
-for e in events:
-    thread = e['values']['eventThread']['javaThreadId']
-    if thread in seen:
-        total += e['values']['weight']
-    seen.add(thread)
-print("%.0f" % (total / int(sys.argv[2])))
+# allocated = the growth of the heap in use over the run + what each collection freed (in use before it - after it)
+heap = {}
+for e in json.load(open(sys.argv[1]))['recording']['events']:
+    heap.setdefault(e['values']['gcId'], {})[e['values']['when']] = e['values']['heapUsed']
+freed = sum(gc['Before GC'] - gc['After GC'] for gc in heap.values() if 'Before GC' in gc and 'After GC' in gc)
+print("%.0f" % ((int(sys.argv[3]) - int(sys.argv[2]) + freed) / int(sys.argv[4])))
 EOF
 )
     fi

@@ -12,9 +12,9 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.util.HostPort;
 
 /**
- * A Jetty {@link HttpChannel} that serves the requests of many uwsgi connections, one after another, as a keepalive HTTP
- * connection's channel serves its requests: with the {@code ConnectionMetaData} it was made with, which answers for the
- * connection it is {@linkplain #bind bound} to.
+ * A Jetty {@link HttpChannel} and a {@link ResponseSender} that serve the requests of many uwsgi connections, one after
+ * another, as a keepalive HTTP connection's channel and sender serve its requests: with the {@code ConnectionMetaData}
+ * the channel was made with, which answers for the connection it is {@linkplain #bind bound} to.
  *
  * <p>A channel is made with the metadata of its connection and cannot be given another, and a uwsgi connection carries
  * one request, so without this every request would make a channel and its parts (locks, invokers, the response's
