@@ -1,5 +1,7 @@
 package io.github.jettyuwsgi.uwsgi.internal;
 
+import io.github.jettyuwsgi.uwsgi.UwsgiRequest;
+
 /**
  * The {@link ReusableChannel}s of one connection factory that no request is using: at most one per thread, kept by the
  * thread that completed its last request.
@@ -15,15 +17,16 @@ public final class ChannelPool
 
     /**
      * @param connection the connection whose request the channel is for
+     * @param request that request, or null when the packet's vars describe none
      * @return a channel no request uses, bound to {@code connection}: this thread's, or a new one
      */
-    ReusableChannel acquire(UwsgiConnection connection)
+    ReusableChannel acquire(UwsgiConnection connection, UwsgiRequest request)
     {
         ReusableChannel channel = idle.get();
         if (channel == null || !channel.fits(connection))
-            return new ReusableChannel(connection);
+            return new ReusableChannel(connection, request);
         idle.set(null);
-        channel.bind(connection);
+        channel.bind(connection, request);
         return channel;
     }
 

@@ -3,24 +3,28 @@ package io.github.jettyuwsgi.uwsgi.internal;
 import java.net.SocketAddress;
 import java.util.Set;
 
+import io.github.jettyuwsgi.uwsgi.UwsgiRequest;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.util.HostPort;
+import org.eclipse.jetty.util.Attributes;
+import org.eclipse.jetty.util.StringUtil;
 
 /**
  * A Jetty {@link HttpChannel} and a {@link ResponseSender} that serve the requests of many uwsgi connections, one after
- * another, as a keepalive HTTP connection's channel and sender serve its requests: with the {@code ConnectionMetaData}
- * the channel was made with, which answers for the connection it is {@linkplain #bind bound} to.
+ * another, as a keepalive HTTP connection's channel and sender serve its requests; and the {@code ConnectionMetaData}
+ * the channel was made with, which answers Jetty's questions about the connection of the request it is
+ * {@linkplain #bind bound} to: the client's address, the protocol and security from the packet's vars rather than from
+ * the socket, which only ever sees the frontend.
  *
  * <p>A channel is made with the metadata of its connection and cannot be given another, and a uwsgi connection carries
  * one request, so without this every request would make a channel and its parts (locks, invokers, the response's
  * header list) for a single use. {@link ChannelPool} hands one to each request and takes it back once the request is
  * complete and its channel recycled; what may still reach a channel after that is shut out by
- * {@link UwsgiConnection}, which stops passing events to it before it gives it back.</p>
+ * {@link HttpStreamOverUwsgi}, which stops passing events to it before it is given back.</p>
  */
 final class ReusableChannel implements ConnectionMetaData
 {
@@ -32,13 +36,21 @@ final class ReusableChannel implements ConnectionMetaData
     /** The writer of the responses: like the channel, used by one request at a time. */
     private final ResponseSender sender = new ResponseSender();
     private UwsgiConnection connection;
+    /** The request as the frontend received it, or null for a packet whose vars describe none (answered 400). */
+    private UwsgiRequest request;
+    /** Made when Jetty first asks: most requests never do, and a random id per request is measurable. */
+    private String id;
+    /** Made when the first is set: hardly any request sets one. Guarded by this. */
+    private Attributes attributes;
 
     /**
      * @param connection the connection whose request the new channel serves first
+     * @param request that request
      */
-    ReusableChannel(UwsgiConnection connection)
+    ReusableChannel(UwsgiConnection connection, UwsgiRequest request)
     {
         this.connection = connection;
+        this.request = request;
         this.connector = connection.getConnector();
         this.channel = CHANNEL_FACTORY.newHttpChannel(this);
     }
@@ -52,12 +64,23 @@ final class ReusableChannel implements ConnectionMetaData
     }
 
     /**
-     * @param connection the connection whose request the channel serves next; what that connection tells Jetty about
-     * itself, the channel now tells too
+     * @param connection the connection whose request the channel serves next
+     * @param request that request, or null when its vars describe none
      */
-    void bind(UwsgiConnection connection)
+    void bind(UwsgiConnection connection, UwsgiRequest request)
     {
         this.connection = connection;
+        this.request = request;
+        this.id = null;
+        synchronized (this)
+        {
+            attributes = null;
+        }
+    }
+
+    void unbind()
+    {
+        bind(null, null);
     }
 
     HttpChannel channel()
@@ -74,15 +97,12 @@ final class ReusableChannel implements ConnectionMetaData
             connection.getHttpConfiguration(), connection::countOut);
     }
 
-    void unbind()
-    {
-        connection = null;
-    }
-
     @Override
     public String getId()
     {
-        return connection.getId();
+        if (id == null)
+            id = StringUtil.randomAlphaNumeric(16);
+        return id;
     }
 
     @Override
@@ -94,13 +114,13 @@ final class ReusableChannel implements ConnectionMetaData
     @Override
     public HttpVersion getHttpVersion()
     {
-        return connection.getHttpVersion();
+        return request == null ? HttpVersion.HTTP_1_1 : request.metaData().getHttpVersion();
     }
 
     @Override
     public String getProtocol()
     {
-        return connection.getProtocol();
+        return request == null ? HttpVersion.HTTP_1_1.asString() : request.protocol();
     }
 
     @Override
@@ -112,67 +132,76 @@ final class ReusableChannel implements ConnectionMetaData
     @Override
     public Connector getConnector()
     {
-        return connection.getConnector();
+        return connector;
     }
 
+    /**
+     * @return false: a uwsgi connection carries one request
+     */
     @Override
     public boolean isPersistent()
     {
-        return connection.isPersistent();
+        return false;
     }
 
     @Override
     public boolean isSecure()
     {
-        return connection.isSecure();
+        return request != null && request.secure();
     }
 
     @Override
     public SocketAddress getRemoteSocketAddress()
     {
-        return connection.getRemoteSocketAddress();
+        return request != null && request.remoteAddress() != null ? request.remoteAddress() : connection.getEndPoint().getRemoteSocketAddress();
     }
 
     @Override
     public SocketAddress getLocalSocketAddress()
     {
-        return connection.getLocalSocketAddress();
-    }
-
-    @Override
-    public HostPort getServerAuthority()
-    {
-        return connection.getServerAuthority();
+        return request != null && request.localAddress() != null ? request.localAddress() : connection.getEndPoint().getLocalSocketAddress();
     }
 
     @Override
     public Object removeAttribute(String name)
     {
-        return connection.removeAttribute(name);
+        Attributes current = attributes(false);
+        return current == null ? null : current.removeAttribute(name);
     }
 
     @Override
     public Object setAttribute(String name, Object attribute)
     {
-        return connection.setAttribute(name, attribute);
+        return attributes(true).setAttribute(name, attribute);
     }
 
     @Override
     public Object getAttribute(String name)
     {
-        return connection.getAttribute(name);
+        Attributes current = attributes(false);
+        return current == null ? null : current.getAttribute(name);
     }
 
     @Override
     public Set<String> getAttributeNameSet()
     {
-        return connection.getAttributeNameSet();
+        Attributes current = attributes(false);
+        return current == null ? Set.of() : current.getAttributeNameSet();
     }
 
     @Override
     public void clearAttributes()
     {
-        connection.clearAttributes();
+        Attributes current = attributes(false);
+        if (current != null)
+            current.clearAttributes();
+    }
+
+    private synchronized Attributes attributes(boolean make)
+    {
+        if (attributes == null && make)
+            attributes = new Attributes.Lazy();
+        return attributes;
     }
 
     @Override

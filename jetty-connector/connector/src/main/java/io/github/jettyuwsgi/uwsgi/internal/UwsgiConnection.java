@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -25,26 +24,25 @@ import io.github.jettyuwsgi.uwsgi.trust.FrontendTrust;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
-import org.eclipse.jetty.server.AbstractMetaDataConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.util.Attributes;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.StringUtil;
 import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One uwsgi connection from a frontend: reads exactly one packet, runs it through Jetty as a request, writes the HTTP
- * response and closes. It is also the request's {@code ConnectionMetaData}, answering remote address, protocol and
- * security from the packet's vars rather than from the socket (which only ever sees the frontend).
+ * response and closes. What Jetty asks of the request's connection (the client's address, the protocol, security) the
+ * request's {@link ReusableChannel} answers, from the packet's vars rather than from the socket, which only ever sees
+ * the frontend.
  *
  * <p>Flow: {@code onFillable} fills the pooled input buffer and feeds the {@link UwsgiParser}; when the vars are complete
  * the request is mapped by {@link UwsgiRequestMapping} and dispatched in this thread. From then on the application pulls
@@ -59,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>The one exception to "one response, then close" is an upgrade: after the {@code 101} of a WebSocket handshake the
  * end point is handed to the connection the application chose ({@link SwitchingProtocols}).</p>
  */
-public class UwsgiConnection extends AbstractMetaDataConnection implements Connection.UpgradeFrom
+public class UwsgiConnection extends AbstractConnection implements Connection.UpgradeFrom
 {
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiConnection.class);
     private static final AtomicLongFieldUpdater<UwsgiConnection> BYTES_IN =
@@ -69,22 +67,20 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private static final AtomicIntegerFieldUpdater<UwsgiConnection> COMPLETED =
         AtomicIntegerFieldUpdater.newUpdater(UwsgiConnection.class, "completed");
 
-    private final Callback fillableCallback = new FillableCallback();
+    private final Callback fillableCallback;
     /** Made by the first drain: most connections close without one. */
     private Callback drainCallback;
-    /** The connection's attributes, made when the first is set: hardly any request sets one. Guarded by this. */
-    private Attributes attributes;
+    private final Connector connector;
+    private final HttpConfiguration httpConfiguration;
     private final ByteBufferPool bufferPool;
     private final UwsgiParser parser;
     private final FrontendTrust frontendTrust;
     private final ChannelPool channels;
     /** The channel of this connection's request, from {@link #channels}. */
     private ReusableChannel channel;
-    private String id;
     private boolean useInputDirectByteBuffers;
     private boolean useOutputDirectByteBuffers;
     private RetainableByteBuffer inputBuffer;
-    private UwsgiRequest request;
     private HttpStreamOverUwsgi stream;
     private Runnable pendingTask;
     /** 1 once the response is complete (or failed, or the connection upgraded). */
@@ -107,7 +103,10 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     public UwsgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration httpConfiguration, UwsgiConfiguration uwsgiConfiguration,
                            KnownVars knownVars, ChannelPool channels)
     {
-        super(connector, httpConfiguration, endPoint);
+        super(endPoint, connector.getExecutor());
+        this.connector = connector;
+        this.httpConfiguration = httpConfiguration;
+        this.fillableCallback = new FillableCallback();
         this.bufferPool = connector.getByteBufferPool();
         this.parser = new UwsgiParser(new ParserListener(), uwsgiConfiguration.getMaxVarsSize(), knownVars);
         this.frontendTrust = uwsgiConfiguration.getFrontendTrust();
@@ -134,98 +133,14 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
         return bufferPool;
     }
 
-    // ---- ConnectionMetaData: the client's view, from the vars ----
-
-    @Override
-    public String getId()
+    public Connector getConnector()
     {
-        // Lazy: most requests never ask, and a fresh id for every short-lived uwsgi connection is measurable.
-        if (id == null)
-            id = StringUtil.randomAlphaNumeric(16);
-        return id;
+        return connector;
     }
 
-    @Override
-    public HttpVersion getHttpVersion()
+    public HttpConfiguration getHttpConfiguration()
     {
-        UwsgiRequest current = request;
-        return current == null ? HttpVersion.HTTP_1_1 : current.metaData().getHttpVersion();
-    }
-
-    @Override
-    public String getProtocol()
-    {
-        UwsgiRequest current = request;
-        return current == null ? HttpVersion.HTTP_1_1.asString() : current.protocol();
-    }
-
-    @Override
-    public boolean isPersistent()
-    {
-        return false;
-    }
-
-    @Override
-    public boolean isSecure()
-    {
-        UwsgiRequest current = request;
-        return current != null && current.secure();
-    }
-
-    @Override
-    public SocketAddress getRemoteSocketAddress()
-    {
-        UwsgiRequest current = request;
-        return current != null && current.remoteAddress() != null ? current.remoteAddress() : super.getRemoteSocketAddress();
-    }
-
-    @Override
-    public SocketAddress getLocalSocketAddress()
-    {
-        UwsgiRequest current = request;
-        return current != null && current.localAddress() != null ? current.localAddress() : super.getLocalSocketAddress();
-    }
-
-    @Override
-    public Object removeAttribute(String name)
-    {
-        Attributes current = attributes(false);
-        return current == null ? null : current.removeAttribute(name);
-    }
-
-    @Override
-    public Object setAttribute(String name, Object attribute)
-    {
-        return attributes(true).setAttribute(name, attribute);
-    }
-
-    @Override
-    public Object getAttribute(String name)
-    {
-        Attributes current = attributes(false);
-        return current == null ? null : current.getAttribute(name);
-    }
-
-    @Override
-    public Set<String> getAttributeNameSet()
-    {
-        Attributes current = attributes(false);
-        return current == null ? Set.of() : current.getAttributeNameSet();
-    }
-
-    @Override
-    public void clearAttributes()
-    {
-        Attributes current = attributes(false);
-        if (current != null)
-            current.clearAttributes();
-    }
-
-    private synchronized Attributes attributes(boolean make)
-    {
-        if (attributes == null && make)
-            attributes = new Attributes.Lazy();
-        return attributes;
+        return httpConfiguration;
     }
 
     // ---- reading ----
@@ -424,10 +339,10 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
      */
     private String frontend()
     {
-        SocketAddress peer = super.getRemoteSocketAddress();
+        SocketAddress peer = getEndPoint().getRemoteSocketAddress();
         if (peer instanceof InetSocketAddress inet)
             return inet.getHostString() + ":" + inet.getPort();
-        SocketAddress local = super.getLocalSocketAddress();
+        SocketAddress local = getEndPoint().getLocalSocketAddress();
         return "unix:" + (local == null ? "?" : local.toString());
     }
 
@@ -677,7 +592,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             pendingTask = this::refuse;
             return;
         }
-        InetSocketAddress peer = super.getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet : null;
+        InetSocketAddress peer = getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet : null;
         UwsgiRequest mapped;
         try
         {
@@ -688,8 +603,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
             badRequest(x);
             return;
         }
-        request = mapped;
-        channel = channels.acquire(this);
+        channel = channels.acquire(this, mapped);
         ReusableChannel reusable = channel;
         pendingTask = mapped.dispatch(reusable.channel(), httpChannel ->
         {
@@ -709,7 +623,7 @@ public class UwsgiConnection extends AbstractMetaDataConnection implements Conne
     private void badRequest(UwsgiException failure)
     {
         LOG.warn("uwsgi: bad request from {}: {}", frontend(), failure.getMessage());
-        channel = channels.acquire(this);
+        channel = channels.acquire(this, null);
         HttpChannel httpChannel = channel.channel();
         stream = new HttpStreamOverUwsgi(this, channel);
         httpChannel.setHttpStream(stream);
