@@ -2,6 +2,7 @@ package io.github.jettyuwsgi.uwsgi.internal;
 
 import java.net.SocketAddress;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 import io.github.jettyuwsgi.uwsgi.UwsgiRequest;
 import org.eclipse.jetty.http.HttpVersion;
@@ -35,6 +36,8 @@ final class ReusableChannel implements ConnectionMetaData
     private final HttpChannel channel;
     /** The writer of the responses: like the channel, used by one request at a time. */
     private final ResponseSender sender = new ResponseSender();
+    /** The bytes the sender writes, counted by the bound connection: made once, not per request. */
+    private final LongConsumer bytesOut = bytes -> this.connection.countOut(bytes);
     private UwsgiConnection connection;
     /** The request as the frontend received it, or null for a packet whose vars describe none (answered 400). */
     private UwsgiRequest request;
@@ -94,7 +97,7 @@ final class ReusableChannel implements ConnectionMetaData
     ResponseSender sender()
     {
         return sender.bind(connection.getEndPoint(), connection.getBufferPool(), connection.isUseOutputDirectByteBuffers(),
-            connection.getHttpConfiguration(), connection::countOut);
+            connection.getHttpConfiguration(), bytesOut);
     }
 
     @Override
