@@ -157,9 +157,14 @@ public class UwsgiFastPathTest
 
     private void assertServes(int size) throws IOException
     {
+        assertServes("size=" + size, size);
+    }
+
+    private void assertServes(String query, int size) throws IOException
+    {
         try (RawFrontend client = RawFrontend.unix(socketPath))
         {
-            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.send(packet("/?size=" + size)).readAll()));
+            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.send(packet("/?" + query)).readAll()));
             assertNotNull(response, "no response");
             assertEquals(200, response.getStatus());
             assertArrayEquals(Arrays.copyOf(BODY, size), response.getContentBytes());
@@ -299,12 +304,6 @@ public class UwsgiFastPathTest
     public void testHandlerThatWorksLongerThanTheIdleTimeoutWithoutIoIsNotCut() throws Exception
     {
         // the idle timeout measures waiting for the frontend, not the application's own time (harakiri's)
-        try (RawFrontend client = RawFrontend.unix(socketPath))
-        {
-            HttpTester.Response response = HttpTester.parseResponse(ByteBuffer.wrap(client.send(packet("/?slow")).readAll()));
-            assertNotNull(response, "no response");
-            assertEquals(200, response.getStatus());
-            assertArrayEquals(Arrays.copyOf(BODY, 5), response.getContentBytes());
-        }
+        assertServes("slow", 5);
     }
 }
